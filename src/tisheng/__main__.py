@@ -1,0 +1,5 @@
+import sys
+
+from tisheng.cli import main
+
+sys.exit(main())

@@ -1,0 +1,314 @@
+"""The ``tisheng`` command line. Every command uses the database that ``DATABASE_URL`` names.
+
+Errors are written to stderr in Chinese and the exit status is non-zero: 1 for a failed command, 2 for
+wrong arguments (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tisheng import __version__
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A failure to report to the user in Chinese (no traceback)."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 参数错误：{message}\n（运行 {self.prog} --help 查看用法）\n")
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisheng.config.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if settings["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {settings['NAME']}"
+    return f"PostgreSQL {settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
+
+
+# --- commands -----------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tisheng.demo.generator import generate
+
+    print(f"数据库：{database_label()}")
+    print("[1/3] 建立数据库结构（迁移）…")
+    migrate()
+    print(f"[2/3] 生成演示区县数据（种子 {args.seed}）…")
+    summary = generate(args.seed, reset=args.reset, progress=lambda step: print(f"      · {step}"))
+    print_demo_summary(summary)
+    if args.no_serve:
+        return 0
+    print(f"[3/3] 启动网站：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
+    return serve(args.host, args.port, args.threads)
+
+
+def print_demo_summary(summary: Any) -> None:
+    counts = summary.counts
+    print("\n演示数据已生成：")
+    for key, value in counts.items():
+        print(f"  {key}：{value:,}" if isinstance(value, int) else f"  {key}：{value}")
+    print("\n演示账号（各角色一个；仅供演示，切勿用于正式环境）：")
+    width = max(len(a.username) for a in summary.accounts)
+    for account in summary.accounts:
+        print(f"  {account.role_label:<8}\t{account.username:<{width}}  密码 {account.password}  范围：{account.scope}")
+    print()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    migrate()
+    print(f"数据库：{database_label()}")
+    print(f"网站地址：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
+    return serve(args.host, args.port, args.threads)
+
+
+def serve(host: str, port: int, threads: int) -> int:
+    import waitress
+
+    from tisheng.config.wsgi import application
+
+    try:
+        waitress.serve(application, host=host, port=port, threads=threads, ident="tisheng")
+    except OSError as exc:
+        raise CliError(f"无法在 {host}:{port} 启动网站：{exc.strerror or exc}。端口可能已被占用，请用 --port 换一个端口。") from exc
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    print(f"数据库：{database_label()}")
+    migrate(verbosity=1)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource, Role
+    from tisheng.core.models import Department, School, User
+
+    if args.role not in Role.values:
+        raise CliError(f"角色 {args.role!r} 无效，可选：{'、'.join(f'{r.value}（{r.label}）' for r in Role)}")
+    if User.objects.filter(username=args.username).exists():
+        raise CliError(f"用户名 {args.username} 已存在")
+    scope: dict[str, Any] = {}
+    if args.school:
+        school = School.objects.filter(code=args.school).first()
+        if school is None:
+            raise CliError(f"找不到学校标识码为 {args.school} 的学校")
+        scope["school"] = school
+    if args.department:
+        department = Department.objects.filter(code=args.department).first()
+        if department is None:
+            raise CliError(f"找不到代码为 {args.department} 的部门（可用 tisheng departments 查看代码）")
+        scope["department"] = department
+    password = read_password(args.password_stdin)
+    user = User(username=args.username, role=args.role, full_name=args.full_name or "", **scope)
+    if args.role == Role.ADMIN:
+        user.is_staff = user.is_superuser = True
+    try:
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+    except ValidationError as exc:
+        raise CliError("无法创建用户：" + "；".join(exc.messages)) from exc
+    with transaction.atomic(), acting_as(None, ChangeSource.CLI):
+        user.save()
+    print(f"已创建用户 {user.username}（{user.get_role_display()}，范围：{user.scope_label}）")
+    return 0
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != password:
+            raise CliError("两次输入的密码不一致")
+    if not password:
+        raise CliError("密码不能为空")
+    return password
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource
+    from tisheng.core.models import ApiToken, User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CliError(f"找不到用户 {args.username}")
+    if args.action == "create":
+        with acting_as(None, ChangeSource.CLI):
+            token, key = ApiToken.issue(user, args.name, days=args.days)
+        print(f"已为 {user.username} 创建 API 令牌“{token.name}”。令牌只显示这一次，请妥善保存：")
+        print(key)
+        return 0
+    tokens = ApiToken.objects.filter(user=user)
+    if args.action == "list":
+        for t in tokens:
+            used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "从未使用"
+            expires = f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "长期有效"
+            print(f"{t.prefix}…\t{t.name}\t最近使用：{used}\t到期：{expires}")
+        if not tokens:
+            print(f"{user.username} 没有 API 令牌")
+        return 0
+    doomed = tokens.filter(prefix=args.prefix)
+    if not doomed.exists():
+        raise CliError(f"{user.username} 没有以 {args.prefix} 开头的令牌")
+    with acting_as(None, ChangeSource.CLI):
+        for t in doomed:
+            t.delete()
+    print(f"已吊销 {user.username} 的令牌 {args.prefix}…")
+    return 0
+
+
+def cmd_departments(args: argparse.Namespace) -> int:
+    from tisheng.core.models import Department
+
+    for d in Department.objects.all():
+        print(f"{d.code}\t{d.short_name}\t{d.name}")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tisheng manage", *args.rest])
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="tisheng",
+        description="提升 tisheng：区县基础教育质量提升行动的数据平台。所有命令使用 DATABASE_URL 指定的数据库"
+        "（缺省为数据目录下的 SQLite 文件）。",
+    )
+    parser.add_argument("--version", action="version", version=f"tisheng {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    demo = add("demo", cmd_demo, "生成确定性的演示区县（西夏区规模）、打印演示账号，并启动网站")
+    demo.add_argument("--seed", type=int, default=2025, help="随机种子（缺省 2025；同一种子生成完全相同的数据）")
+    demo.add_argument("--reset", action="store_true", help="先清空数据库中已有的数据再生成")
+    demo.add_argument("--no-serve", action="store_true", help="只生成数据，不启动网站")
+    add_serve_options(demo)
+
+    serve_parser = add("serve", cmd_serve, "启动网站（先自动完成数据库迁移）")
+    add_serve_options(serve_parser)
+
+    add("migrate", cmd_migrate, "建立或升级数据库结构")
+
+    createuser = add("createuser", cmd_createuser, "创建用户账号（密码从终端输入，或用 --password-stdin 从标准输入读取）")
+    createuser.add_argument("username", help="用户名")
+    createuser.add_argument("--role", required=True, help="角色：admin、inspector、leader、department、principal、clerk")
+    createuser.add_argument("--school", help="学校标识码（校长、学校填报员必填）")
+    createuser.add_argument("--department", help="部门代码（部门用户必填）")
+    createuser.add_argument("--full-name", help="姓名")
+    createuser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）")
+
+    token = add("token", cmd_token, "管理 API 令牌（脚本调用 API 时使用 Authorization: Bearer 令牌）")
+    token_sub = token.add_subparsers(dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser)
+    create = token_sub.add_parser("create", help="创建令牌（只显示一次）")
+    create.add_argument("username")
+    create.add_argument("--name", default="script", help="令牌名称")
+    create.add_argument("--days", type=int, help="有效天数（缺省长期有效）")
+    listing = token_sub.add_parser("list", help="列出用户的令牌")
+    listing.add_argument("username")
+    revoke = token_sub.add_parser("revoke", help="吊销令牌")
+    revoke.add_argument("username")
+    revoke.add_argument("prefix", help="令牌前缀（tisheng token list 显示的前 11 位）")
+
+    add("departments", cmd_departments, "列出部门及其代码")
+
+    manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
+    manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")
+    return parser
+
+
+def add_serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（缺省 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="端口（缺省 8000）")
+    p.add_argument("--threads", type=int, default=8, help="处理请求的线程数（缺省 8）")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        setup_django()
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("\n已停止", file=sys.stderr)
+        return 130
+    except CliError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: a Chinese message, not a traceback
+        return report_unexpected(exc)
+
+
+def report_unexpected(exc: Exception) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    if isinstance(exc, ImproperlyConfigured):
+        print(f"错误：配置有误：{exc}", file=sys.stderr)
+    elif isinstance(exc, DatabaseError):
+        print(f"错误：数据库操作失败（{database_label_safe()}）：{exc}", file=sys.stderr)
+    elif type(exc).__name__ == "DemoDataExists" or "已有数据" in str(exc):
+        print(f"错误：{exc}", file=sys.stderr)
+    else:
+        print(f"错误：{type(exc).__name__}：{exc}", file=sys.stderr)
+        if os.environ.get("TISHENG_TRACEBACK"):
+            raise exc
+        print("（设置环境变量 TISHENG_TRACEBACK=1 可查看详细的错误堆栈）", file=sys.stderr)
+    return 1
+
+
+def database_label_safe() -> str:
+    try:
+        return database_label()
+    except Exception:
+        return "DATABASE_URL"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

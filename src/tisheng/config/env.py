@@ -1,0 +1,133 @@
+"""Typed readers for settings that come from the environment.
+
+Every helper fails loudly: a malformed value raises ``ImproperlyConfigured`` with a message in Chinese
+(and the variable name) instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on", "是"}
+_FALSE = {"0", "false", "no", "off", "否", ""}
+
+#: Every environment variable the platform reads, with its meaning. A test checks that the settings
+#: read nothing undocumented and that docs/deployment.md lists every entry.
+DOCUMENTED: dict[str, str] = {
+    "DATABASE_URL": (
+        "数据库地址：sqlite:///路径 或 postgres://用户@主机:端口/库名；缺省为数据目录下的 SQLite 文件"
+    ),
+    "TISHENG_DATA_DIR": "数据目录（SQLite 文件、密钥文件、上传文件）；缺省为项目根目录下的 var/",
+    "TISHENG_SECRET_KEY": "Django 密钥（至少 32 个字符）；与 TISHENG_SECRET_KEY_FILE 二选一",
+    "TISHENG_SECRET_KEY_FILE": "存放 Django 密钥的文件；都未设置时在数据目录生成 secret_key 文件（权限 600）",
+    "TISHENG_DEBUG": "调试模式（true/false），缺省关闭",
+    "TISHENG_ALLOWED_HOSTS": "允许的主机名，逗号分隔；缺省 127.0.0.1,localhost",
+    "TISHENG_HTTPS": "站点经 HTTPS 提供时设为 true：安全 Cookie、HSTS、HTTP 跳转到 HTTPS",
+    "TISHENG_LANGUAGE": "界面缺省语言：zh-hans（缺省）或 en",
+    "TISHENG_LOGIN_MAX_FAILURES": "同一账号或同一地址在锁定窗口内允许的登录失败次数，缺省 5",
+    "TISHENG_LOGIN_LOCK_MINUTES": "登录失败锁定窗口（分钟），缺省 15",
+    "TISHENG_SESSION_HOURS": "会话有效期（小时），缺省 8",
+    "TISHENG_SQLITE_TIMEOUT": "SQLite 忙等待超时（秒），缺省 20",
+}
+
+
+def _raw(name: str) -> str | None:
+    if name not in DOCUMENTED:
+        raise ImproperlyConfigured(f"未登记的环境变量 {name}：请先在 tisheng.config.env.DOCUMENTED 中说明它")
+    value = os.environ.get(name)
+    return None if value is None else value.strip()
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    """A string setting; with no default, a missing variable is an error."""
+    value = _raw(name)
+    if value is None or value == "":
+        if default is None:
+            raise ImproperlyConfigured(f"缺少环境变量 {name}（{DOCUMENTED[name]}）")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是布尔值：请写 true 或 false")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是整数") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"环境变量 {name}={number} 小于允许的最小值 {minimum}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"环境变量 {name}={number} 大于允许的最大值 {maximum}")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 无效：只能是 {' / '.join(choices)}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None or value == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_path(name: str, default: Path) -> Path:
+    value = _raw(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def database_url(default_sqlite: Path) -> str:
+    """``DATABASE_URL`` checked for a scheme we support; the default is a SQLite file."""
+    url = _raw("DATABASE_URL") or f"sqlite:///{default_sqlite}"
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={url!r} 无法识别：请写 sqlite:///文件路径 或 postgres://用户@主机:端口/库名"
+        )
+    return url
+
+
+def secret_key(data_dir: Path) -> str:
+    """The secret key: from the environment, from a named file, or generated once into the data folder."""
+    direct = _raw("TISHENG_SECRET_KEY")
+    if direct:
+        if len(direct) < 32:
+            raise ImproperlyConfigured("TISHENG_SECRET_KEY 太短：至少 32 个字符")
+        return direct
+    named = _raw("TISHENG_SECRET_KEY_FILE")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ImproperlyConfigured(f"TISHENG_SECRET_KEY_FILE 指向的文件不存在：{path}")
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"密钥文件 {path} 中的密钥太短：至少 32 个字符")
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,150 @@
+"""Django settings, read from the environment through the typed helpers in :mod:`tisheng.config.env`.
+
+SQLite is the embedded default (a file in the data folder, busy timeout, immediate transactions);
+``DATABASE_URL`` switches to PostgreSQL. Nothing here needs a server to be running.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from tisheng.config import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_CHECKOUT = PACKAGE_DIR.parent.parent
+PROJECT_DIR = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
+
+DATA_DIR = env.env_path("TISHENG_DATA_DIR", PROJECT_DIR / "var")
+DEBUG = env.env_bool("TISHENG_DEBUG", False)
+SECRET_KEY = env.secret_key(DATA_DIR)
+ALLOWED_HOSTS = env.env_list("TISHENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "tisheng.core",
+    "tisheng.census",
+    "tisheng.web",
+    "tisheng.api",
+    "tisheng.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tisheng.core.audit.AuditActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tisheng.config.urls"
+WSGI_APPLICATION = "tisheng.config.wsgi.application"
+ASGI_APPLICATION = "tisheng.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tisheng.web.context.navigation",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------------------
+SQLITE_TIMEOUT = env.env_int("TISHENG_SQLITE_TIMEOUT", 20, minimum=1, maximum=600)
+DATABASES = {"default": dj_database_url.parse(env.database_url(DATA_DIR / "tisheng.sqlite3"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": SQLITE_TIMEOUT,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory test database
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- users, passwords, sessions ---------------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "public-home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = env.env_int("TISHENG_LOGIN_MAX_FAILURES", 5, minimum=1, maximum=100)
+LOGIN_LOCK_WINDOW = timedelta(minutes=env.env_int("TISHENG_LOGIN_LOCK_MINUTES", 15, minimum=1, maximum=1440))
+SESSION_COOKIE_AGE = env.env_int("TISHENG_SESSION_HOURS", 8, minimum=1, maximum=24 * 30) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "tisheng.web.views.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+HTTPS = env.env_bool("TISHENG_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# --- language and time ------------------------------------------------------------------------------
+LANGUAGE_CODE = env.env_choice("TISHENG_LANGUAGE", "zh-hans", ("zh-hans", "en"))
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files (ECharts and the stylesheet are served by the app itself: no CDN) -----------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from here after collectstatic
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "tisheng": {"handlers": ["console"], "level": "INFO"},
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

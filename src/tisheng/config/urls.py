@@ -1,0 +1,11 @@
+"""URL map: the web shell, the organisation pages, the API, the admin, language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tisheng.web.urls")),
+    path("", include("tisheng.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,169 @@
+"""The audit trail: every create, update and delete of an audited model is recorded automatically with
+who, when, from where, and the values before and after.
+
+The acting user comes from a context variable: the web middleware sets it per request, the API's
+authentication per call, and commands with ``acting_as(user, source)``. Changes made with no actor are
+recorded as ``system``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from tisheng.core.choices import AuditAction, ChangeSource
+
+if TYPE_CHECKING:
+    from tisheng.core.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | None
+    source: str
+
+
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("tisheng_audit_actor", default=None)
+
+#: Field values never written to the log (a password hash is a secret even when it changes).
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
+@contextmanager
+def acting_as(user: User | None, source: str = ChangeSource.SYSTEM) -> Iterator[None]:
+    """Attribute every change made inside the block to ``user`` (and ``source``)."""
+    token = _actor.set(Actor(user, source))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Actor:
+    return _actor.get() or Actor(None, ChangeSource.SYSTEM)
+
+
+class AuditActorMiddleware:
+    """Makes the logged-in user the actor of every change a web request makes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+        source = ChangeSource.API if request.path.startswith("/api/") else ChangeSource.WEB
+        with acting_as(user, source):  # type: ignore[arg-type]
+            return self.get_response(request)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete field values as JSON-safe data (foreign keys as their ids)."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            values[field.name] = "******"
+            continue
+        values[field.attname] = field.value_from_object(instance)
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    before, after = before or {}, after or {}
+    ignored = {"updated_at"}
+    return sorted(k for k in set(before) | set(after) if k not in ignored and before.get(k) != after.get(k))
+
+
+def record(
+    instance: models.Model, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from tisheng.core.models import ChangeRecord
+
+    fields = changed_fields(before, after)
+    if action == AuditAction.UPDATE and not fields:
+        return  # a save that changed nothing is not a change
+    actor = current_actor()
+    ChangeRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        action=action,
+        user=actor.user,
+        user_repr=actor.user.get_username() if actor.user else "system",
+        source=actor.source,
+        before=before,
+        after=after,
+        changed=fields,
+    )
+
+
+def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or instance._state.adding or instance.pk is None:
+        instance._audit_before = None  # type: ignore[attr-defined]
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(previous) if previous else None  # type: ignore[attr-defined]
+
+
+def _post_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_audit_before", None)
+    action = AuditAction.CREATE if created or before is None else AuditAction.UPDATE
+    record(instance, action, before, snapshot(instance))
+
+
+def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    record(instance, AuditAction.DELETE, snapshot(instance), None)
+
+
+def connect(model: type[models.Model]) -> None:
+    """Audit ``model``: called for every concrete subclass of ``AuditedModel`` (and the user model)."""
+    uid = f"tisheng-audit-{model._meta.label_lower}"
+    models.signals.pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + "-pre")
+    models.signals.post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post")
+    models.signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")
+
+
+def bulk_create_audited(model: type[models.Model], instances: list[Any], batch_size: int = 2000) -> list[Any]:
+    """``bulk_create`` that still leaves one audit record per created row (bulk writes send no signals)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tisheng.core.models import ChangeRecord
+
+    created = model._default_manager.bulk_create(instances, batch_size=batch_size)
+    if created and created[0].pk is None:  # backends that do not return keys: read them back
+        raise RuntimeError(f"bulk_create on {model.__name__} returned no primary keys; cannot audit")
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    user_repr = actor.user.get_username() if actor.user else "system"
+    records = []
+    for obj in created:
+        after = snapshot(obj)
+        records.append(
+            ChangeRecord(
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                action=AuditAction.CREATE,
+                user=actor.user,
+                user_repr=user_repr,
+                source=actor.source,
+                before=None,
+                after=after,
+                changed=changed_fields(None, after),
+            )
+        )
+    ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+    return created

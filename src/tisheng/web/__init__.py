@@ -1,0 +1,1 @@
+"""The web shell: base layout, role-aware navigation and home pages, declared tables and charts."""

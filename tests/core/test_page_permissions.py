@@ -1,0 +1,171 @@
+"""Every page, every persona (STYLE §7): it works for the right role, an out-of-scope user gets 404, a
+read-only user gets 403 on writes, an anonymous visitor is sent to sign in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS, World
+
+OK, NOT_FOUND, FORBIDDEN = 200, 404, 403
+
+# (page, its url from the world, {persona: expected status}); personas left out get 200.
+Page = tuple[str, Callable[[World], str], dict[str, int]]
+
+PAGES: list[Page] = [
+    ("home", lambda w: reverse("home"), {}),
+    ("school list", lambda w: reverse("core:school-list"), {}),
+    ("school A", lambda w: reverse("core:school", args=[w.school_a.pk]), {"principal_b": NOT_FOUND}),
+    ("school B", lambda w: reverse("core:school", args=[w.school_b.pk]), {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND}),
+    (
+        "school A history",
+        lambda w: reverse("core:school-history", args=[w.school_a.pk]),
+        {"principal_b": NOT_FOUND},
+    ),
+    (
+        "school A edit",
+        lambda w: reverse("core:school-edit", args=[w.school_a.pk]),
+        {
+            "inspector": FORBIDDEN,
+            "leader": FORBIDDEN,
+            "dept_user": FORBIDDEN,
+            "clerk_a": FORBIDDEN,
+            "principal_b": NOT_FOUND,
+        },
+    ),
+    (
+        "town list",
+        lambda w: reverse("core:town-list"),
+        {},
+    ),
+    ("town", lambda w: reverse("core:town", args=[w.urban.pk]), {}),
+    ("group list", lambda w: reverse("core:group-list"), {}),
+    (
+        "大学区 of A and B",
+        lambda w: reverse("core:group", args=[w.group.pk]),
+        {},
+    ),
+    (
+        "教育集团 of C only",
+        lambda w: reverse("core:group", args=[w.edu_group.pk]),
+        {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    ("department list", lambda w: reverse("core:department-list"), {}),
+    (
+        "财政局",
+        lambda w: reverse("core:department", args=[w.dept_finance.pk]),
+        {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    (
+        "住建局",
+        lambda w: reverse("core:department", args=[w.dept_housing.pk]),
+        {"dept_user": NOT_FOUND, "principal_a": NOT_FOUND, "clerk_a": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    (
+        "change log",
+        lambda w: reverse("audit-log"),
+        {p: FORBIDDEN for p in PERSONAS if p != "admin"},
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_for_persona(client_for, world: World, persona: str, name: str, url, expected: dict[str, int]) -> None:
+    response = client_for(persona).get(url(world))
+    assert response.status_code == expected.get(persona, OK), f"{persona} on {name}"
+
+
+@pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_anonymous_is_sent_to_sign_in(client_for, world: World, name: str, url, expected: dict[str, int]) -> None:
+    target = url(world)
+    response = client_for("anon").get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_school_lists_are_scoped(client_for, world: World) -> None:
+    """A school user's list holds only the own school; district roles see all four."""
+    for persona, expected in [
+        ("principal_a", {"测试第一小学"}),
+        ("clerk_a", {"测试第一小学"}),
+        ("principal_b", {"测试第二中学"}),
+        ("leader", {"测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"}),
+    ]:
+        content = client_for(persona).get(reverse("core:school-list")).content.decode()
+        shown = {n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content}
+        assert shown == expected, persona
+
+
+def test_principal_edits_own_school_and_only_contact_fields(client_for, world: World) -> None:
+    client = client_for("principal_a")
+    url = reverse("core:school-edit", args=[world.school_a.pk])
+    form = client.get(url).context["form"]
+    assert set(form.fields) == {"short_name", "address", "phone", "principal_name"}
+    response = client.post(
+        url,
+        {"short_name": "一小", "address": "宁华路1号", "phone": "0951-1234567", "principal_name": "王校长", "name": "改名"},
+    )
+    assert response.status_code == 302
+    world.school_a.refresh_from_db()
+    assert world.school_a.short_name == "一小"
+    assert world.school_a.name == "测试第一小学"  # a field the principal may not edit is ignored
+
+
+@pytest.mark.parametrize("persona", ["leader", "inspector", "clerk_a", "dept_user"])
+def test_read_only_post_is_forbidden_and_writes_nothing(client_for, world: World, persona: str) -> None:
+    url = reverse("core:school-edit", args=[world.school_a.pk])
+    response = client_for(persona).post(url, {"short_name": "x", "address": "", "phone": "", "principal_name": ""})
+    assert response.status_code == 403
+    world.school_a.refresh_from_db()
+    assert world.school_a.short_name == ""
+
+
+def test_out_of_scope_post_is_404(client_for, world: World) -> None:
+    url = reverse("core:school-edit", args=[world.school_a.pk])
+    response = client_for("principal_b").post(url, {"short_name": "x"})
+    assert response.status_code == 404
+
+
+def test_admin_edit_shows_chinese_errors(client_for, world: World) -> None:
+    url = reverse("core:school-edit", args=[world.school_a.pk])
+    data = {
+        "name": "测试第一小学",
+        "school_type": "primary",
+        "ownership": "public",
+        "affiliation": "district",
+        "urban_rural": "urban",
+        "town": world.urban.pk,
+        "is_puhui": "true",  # only kindergartens can be 普惠
+        "longitude": "106.1",  # latitude missing
+    }
+    response = client_for("admin").post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "只有幼儿园" in text
+    assert "经度和纬度" in text
+
+
+def test_filters_narrow_the_list(client_for, world: World) -> None:
+    client = client_for("admin")
+
+    def names(query: str) -> set[str]:
+        content = client.get(reverse("core:school-list") + query).content.decode()
+        return {n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content}
+
+    assert names(f"?town={world.rural.pk}") == {"测试第二中学"}
+    assert names("?stage=junior") == {"测试第二中学", "测试九年一贯制学校"}
+    assert names("?school_type=kindergarten") == {"测试幼儿园"}
+    assert names(f"?group={world.group.pk}") == {"测试第一小学", "测试第二中学"}
+    assert names("?q=九年") == {"测试九年一贯制学校"}
+    assert names("?ownership=private") == set()
+
+
+def test_htmx_request_gets_only_the_table(client_for, world: World) -> None:
+    response = client_for("admin").get(reverse("core:school-list"), HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert "<table" in text
+    assert "<html" not in text
