@@ -9,6 +9,7 @@ recorded as ``system``.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,10 +70,16 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
-            values[field.name] = "******"
+            values[field.name] = mask(field.value_from_object(instance))
             continue
         values[field.attname] = field.value_from_object(instance)
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def mask(secret: object) -> str:
+    """A secret as ``******`` plus a short fingerprint: a change shows, the value does not."""
+    digest = hashlib.sha256(str(secret).encode()).hexdigest()[:6] if secret else ""
+    return f"******{digest}"
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
