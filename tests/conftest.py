@@ -77,7 +77,11 @@ def make_school(code: str, name: str, school_type: str, town: Town, **extra: obj
 def world(db: None) -> World:
     district = District.objects.create(code="640105", name="西夏区", city="银川市", province="宁夏回族自治区")
     urban = Town.objects.create(
-        district=district, code="640105001", name="宁华路街道", kind=TownKind.SUBDISTRICT, urban_rural=UrbanRural.URBAN
+        district=district,
+        code="640105001",
+        name="宁华路街道",
+        kind=TownKind.SUBDISTRICT,
+        urban_rural=UrbanRural.URBAN,
     )
     rural = Town.objects.create(
         district=district, code="640105100", name="兴泾镇", kind=TownKind.TOWN, urban_rural=UrbanRural.RURAL
@@ -90,8 +94,12 @@ def world(db: None) -> World:
     group = SchoolGroup.objects.create(district=district, name="宁华大学区", kind=GroupKind.LARGE_DISTRICT)
     GroupMembership.objects.create(group=group, school=school_a, role=MembershipRole.LEAD, valid_from=start)
     GroupMembership.objects.create(group=group, school=school_b, role=MembershipRole.MEMBER, valid_from=start)
-    edu_group = SchoolGroup.objects.create(district=district, name="测试教育集团", kind=GroupKind.EDUCATION_GROUP)
-    GroupMembership.objects.create(group=edu_group, school=school_c, role=MembershipRole.LEAD, valid_from=start)
+    edu_group = SchoolGroup.objects.create(
+        district=district, name="测试教育集团", kind=GroupKind.EDUCATION_GROUP
+    )
+    GroupMembership.objects.create(
+        group=edu_group, school=school_c, role=MembershipRole.LEAD, valid_from=start
+    )
     finance = Department.objects.create(
         district=district, code="finance", name="财政局", short_name="财政局", kind=DepartmentKind.GOVERNMENT
     )
@@ -117,7 +125,19 @@ def world(db: None) -> World:
         "principal_b": user("principal_b", Role.PRINCIPAL, school=school_b),
     }
     return World(
-        district, urban, rural, school_a, school_b, school_c, kindergarten, group, edu_group, finance, housing, year, users
+        district,
+        urban,
+        rural,
+        school_a,
+        school_b,
+        school_c,
+        kindergarten,
+        group,
+        edu_group,
+        finance,
+        housing,
+        year,
+        users,
     )
 
 

@@ -31,8 +31,11 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisheng.config.settings")
     import django
+    from django.conf import settings
+    from django.utils import translation
 
     django.setup()
+    translation.activate(settings.LANGUAGE_CODE)  # messages from models and validators in Chinese
 
 
 def migrate(verbosity: int = 0) -> None:
@@ -47,7 +50,9 @@ def database_label() -> str:
     settings = connection.settings_dict
     if settings["ENGINE"].endswith("sqlite3"):
         return f"SQLite {settings['NAME']}"
-    return f"PostgreSQL {settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
+    return (
+        f"PostgreSQL {settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
+    )
 
 
 # --- commands -----------------------------------------------------------------------------------------
@@ -76,7 +81,9 @@ def print_demo_summary(summary: Any) -> None:
     print("\n演示账号（各角色一个；仅供演示，切勿用于正式环境）：")
     width = max(len(a.username) for a in summary.accounts)
     for account in summary.accounts:
-        print(f"  {account.role_label:<8}\t{account.username:<{width}}  密码 {account.password}  范围：{account.scope}")
+        print(
+            f"  {account.role_label:<8}\t{account.username:<{width}}  密码 {account.password}  范围：{account.scope}"
+        )
     print()
 
 
@@ -95,7 +102,9 @@ def serve(host: str, port: int, threads: int) -> int:
     try:
         waitress.serve(application, host=host, port=port, threads=threads, ident="tisheng")
     except OSError as exc:
-        raise CliError(f"无法在 {host}:{port} 启动网站：{exc.strerror or exc}。端口可能已被占用，请用 --port 换一个端口。") from exc
+        raise CliError(
+            f"无法在 {host}:{port} 启动网站：{exc.strerror or exc}。端口可能已被占用，请用 --port 换一个端口。"
+        ) from exc
     return 0
 
 
@@ -223,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     demo = add("demo", cmd_demo, "生成确定性的演示区县（西夏区规模）、打印演示账号，并启动网站")
-    demo.add_argument("--seed", type=int, default=2025, help="随机种子（缺省 2025；同一种子生成完全相同的数据）")
+    demo.add_argument(
+        "--seed", type=int, default=2025, help="随机种子（缺省 2025；同一种子生成完全相同的数据）"
+    )
     demo.add_argument("--reset", action="store_true", help="先清空数据库中已有的数据再生成")
     demo.add_argument("--no-serve", action="store_true", help="只生成数据，不启动网站")
     add_serve_options(demo)
@@ -233,16 +244,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("migrate", cmd_migrate, "建立或升级数据库结构")
 
-    createuser = add("createuser", cmd_createuser, "创建用户账号（密码从终端输入，或用 --password-stdin 从标准输入读取）")
+    createuser = add(
+        "createuser", cmd_createuser, "创建用户账号（密码从终端输入，或用 --password-stdin 从标准输入读取）"
+    )
     createuser.add_argument("username", help="用户名")
-    createuser.add_argument("--role", required=True, help="角色：admin、inspector、leader、department、principal、clerk")
+    createuser.add_argument(
+        "--role", required=True, help="角色：admin、inspector、leader、department、principal、clerk"
+    )
     createuser.add_argument("--school", help="学校标识码（校长、学校填报员必填）")
     createuser.add_argument("--department", help="部门代码（部门用户必填）")
     createuser.add_argument("--full-name", help="姓名")
     createuser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）")
 
     token = add("token", cmd_token, "管理 API 令牌（脚本调用 API 时使用 Authorization: Bearer 令牌）")
-    token_sub = token.add_subparsers(dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser)
+    token_sub = token.add_subparsers(
+        dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
+    )
     create = token_sub.add_parser("create", help="创建令牌（只显示一次）")
     create.add_argument("username")
     create.add_argument("--name", default="script", help="令牌名称")
@@ -293,8 +310,6 @@ def report_unexpected(exc: Exception) -> int:
         print(f"错误：配置有误：{exc}", file=sys.stderr)
     elif isinstance(exc, DatabaseError):
         print(f"错误：数据库操作失败（{database_label_safe()}）：{exc}", file=sys.stderr)
-    elif type(exc).__name__ == "DemoDataExists" or "已有数据" in str(exc):
-        print(f"错误：{exc}", file=sys.stderr)
     else:
         print(f"错误：{type(exc).__name__}：{exc}", file=sys.stderr)
         if os.environ.get("TISHENG_TRACEBACK"):

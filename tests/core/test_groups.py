@@ -40,7 +40,7 @@ def test_a_school_cannot_be_in_two_groups_of_a_kind_at_once(world: World) -> Non
     other = SchoolGroup.objects.create(
         district=world.district, name="另一大学区", kind=GroupKind.LARGE_DISTRICT
     )
-    with pytest.raises(ValidationError, match="已属于|already belongs"):
+    with pytest.raises(ValidationError, match=r"已属于|already belongs"):
         GroupMembership.objects.create(group=other, school=world.school_a, valid_from=dt.date(2024, 9, 1))
 
 

@@ -19,7 +19,11 @@ PAGES: list[Page] = [
     ("home", lambda w: reverse("home"), {}),
     ("school list", lambda w: reverse("core:school-list"), {}),
     ("school A", lambda w: reverse("core:school", args=[w.school_a.pk]), {"principal_b": NOT_FOUND}),
-    ("school B", lambda w: reverse("core:school", args=[w.school_b.pk]), {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND}),
+    (
+        "school B",
+        lambda w: reverse("core:school", args=[w.school_b.pk]),
+        {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND},
+    ),
     (
         "school A history",
         lambda w: reverse("core:school-history", args=[w.school_a.pk]),
@@ -74,13 +78,17 @@ PAGES: list[Page] = [
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_for_persona(client_for, world: World, persona: str, name: str, url, expected: dict[str, int]) -> None:
+def test_page_for_persona(
+    client_for, world: World, persona: str, name: str, url, expected: dict[str, int]
+) -> None:
     response = client_for(persona).get(url(world))
     assert response.status_code == expected.get(persona, OK), f"{persona} on {name}"
 
 
 @pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[p[0] for p in PAGES])
-def test_anonymous_is_sent_to_sign_in(client_for, world: World, name: str, url, expected: dict[str, int]) -> None:
+def test_anonymous_is_sent_to_sign_in(
+    client_for, world: World, name: str, url, expected: dict[str, int]
+) -> None:
     target = url(world)
     response = client_for("anon").get(target)
     assert response.status_code == 302
@@ -96,7 +104,9 @@ def test_school_lists_are_scoped(client_for, world: World) -> None:
         ("leader", {"测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"}),
     ]:
         content = client_for(persona).get(reverse("core:school-list")).content.decode()
-        shown = {n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content}
+        shown = {
+            n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content
+        }
         assert shown == expected, persona
 
 
@@ -107,7 +117,13 @@ def test_principal_edits_own_school_and_only_contact_fields(client_for, world: W
     assert set(form.fields) == {"short_name", "address", "phone", "principal_name"}
     response = client.post(
         url,
-        {"short_name": "一小", "address": "宁华路1号", "phone": "0951-1234567", "principal_name": "王校长", "name": "改名"},
+        {
+            "short_name": "一小",
+            "address": "宁华路1号",
+            "phone": "0951-1234567",
+            "principal_name": "王校长",
+            "name": "改名",
+        },
     )
     assert response.status_code == 302
     world.school_a.refresh_from_db()
@@ -118,7 +134,9 @@ def test_principal_edits_own_school_and_only_contact_fields(client_for, world: W
 @pytest.mark.parametrize("persona", ["leader", "inspector", "clerk_a", "dept_user"])
 def test_read_only_post_is_forbidden_and_writes_nothing(client_for, world: World, persona: str) -> None:
     url = reverse("core:school-edit", args=[world.school_a.pk])
-    response = client_for(persona).post(url, {"short_name": "x", "address": "", "phone": "", "principal_name": ""})
+    response = client_for(persona).post(
+        url, {"short_name": "x", "address": "", "phone": "", "principal_name": ""}
+    )
     assert response.status_code == 403
     world.school_a.refresh_from_db()
     assert world.school_a.short_name == ""
@@ -154,7 +172,9 @@ def test_filters_narrow_the_list(client_for, world: World) -> None:
 
     def names(query: str) -> set[str]:
         content = client.get(reverse("core:school-list") + query).content.decode()
-        return {n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content}
+        return {
+            n for n in ["测试第一小学", "测试第二中学", "测试九年一贯制学校", "测试幼儿园"] if n in content
+        }
 
     assert names(f"?town={world.rural.pk}") == {"测试第二中学"}
     assert names("?stage=junior") == {"测试第二中学", "测试九年一贯制学校"}

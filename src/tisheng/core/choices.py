@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SchoolType(models.TextChoices):
@@ -100,7 +101,7 @@ class UrbanRural(models.TextChoices):
     """城乡分类 used in the education statistics."""
 
     URBAN = "urban", _("Urban")
-    TOWNSHIP = "township", _("Town")
+    TOWNSHIP = "township", pgettext_lazy("urban-rural class", "Town")
     RURAL = "rural", _("Rural")
 
 
@@ -108,7 +109,7 @@ class TownKind(models.TextChoices):
     """乡镇级区划."""
 
     SUBDISTRICT = "subdistrict", _("Sub-district")
-    TOWN = "town", _("Town")
+    TOWN = "town", pgettext_lazy("kind of town", "Town")
     TOWNSHIP = "township", _("Township")
 
 

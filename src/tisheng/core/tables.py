@@ -36,7 +36,7 @@ class SchoolGroupTable(Table):
     columns = (
         Column("name", _("Name"), link=True, order_by="name"),
         Column("kind", _("Kind"), order_by="kind"),
-        Column("lead", _("Lead school"), render=lambda g: g.lead_school() or ""),
+        Column("lead_name", _("Lead school"), order_by="lead_name"),
         Column("member_count", _("Current members"), numeric=True, order_by="member_count"),
     )
     default_order = "kind"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +120,18 @@ class GroupListView(ObjectListView):
         active = Q(memberships__valid_from__lte=today) & (
             Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gt=today)
         )
-        return super().get_queryset().annotate(member_count=Count("memberships", filter=active, distinct=True))
+        lead = (
+            GroupMembership.objects.filter(group=OuterRef("pk"), role=MembershipRole.LEAD)
+            .active_on(today)
+            .values("school__name")[:1]
+        )
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                member_count=Count("memberships", filter=active, distinct=True), lead_name=Subquery(lead)
+            )
+        )
 
 
 class GroupDetailView(ObjectDetailView):
@@ -131,10 +142,12 @@ class GroupDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         group: SchoolGroup = context["object"]
         today = timezone.localdate()
-        memberships = (
-            group.memberships.select_related("school", "school__town").order_by("valid_to", "-role", "school__code")
+        memberships = group.memberships.select_related("school", "school__town").order_by(
+            "valid_to", "-role", "school__code"
         )
-        context["current"] = [m for m in memberships if m.valid_from <= today and (m.valid_to is None or m.valid_to > today)]
+        context["current"] = [
+            m for m in memberships if m.valid_from <= today and (m.valid_to is None or m.valid_to > today)
+        ]
         context["past"] = [m for m in memberships if m.valid_to is not None and m.valid_to <= today]
         context["lead_role"] = MembershipRole.LEAD
         return context
@@ -157,7 +170,9 @@ class DepartmentDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["members"] = User.objects.restrict(self.request.user, VIEW).filter(department=context["object"])
+        context["members"] = User.objects.restrict(self.request.user, VIEW).filter(
+            department=context["object"]
+        )
         return context
 
 

@@ -31,7 +31,9 @@ class NavItem:
 NAVIGATION = (
     NavItem(_("Home"), "home"),
     NavItem(_("Schools"), "core:school-list", School),
-    NavItem(_("Towns"), "core:town-list", Town, roles=(Role.ADMIN, Role.INSPECTOR, Role.LEADER, Role.DEPARTMENT)),
+    NavItem(
+        _("Towns"), "core:town-list", Town, roles=(Role.ADMIN, Role.INSPECTOR, Role.LEADER, Role.DEPARTMENT)
+    ),
     NavItem(_("School groups"), "core:group-list", SchoolGroup),
     NavItem(_("Departments"), "core:department-list", Department),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),

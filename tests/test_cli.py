@@ -1,0 +1,116 @@
+"""The ``tisheng`` command line: help, Chinese errors on stderr with a non-zero exit, users, tokens."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import World
+from tisheng.cli import build_parser, main
+from tisheng.core.models import ApiToken, ChangeRecord, User
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None, monkeypatch=None
+) -> tuple[int, str, str]:
+    if stdin is not None and monkeypatch is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse exits on --help and on wrong arguments
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_every_command(capsys) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("demo", "serve", "migrate", "createuser", "token", "departments", "manage"):
+        assert command in out
+    parser_commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert parser_commands == {"demo", "serve", "migrate", "createuser", "token", "departments", "manage"}
+
+
+def test_wrong_arguments_exit_2_in_chinese(capsys) -> None:
+    code, _, err = run(capsys, "serve", "--port", "abc")
+    assert code == 2
+    assert "参数错误" in err
+
+
+def test_console_script_is_installed_and_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tisheng", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("tisheng ")
+
+
+@pytest.mark.django_db
+def test_createuser_with_scope(capsys, monkeypatch, world: World) -> None:
+    code, _out, err = run(
+        capsys,
+        "createuser", "wang", "--role", "principal", "--school", world.school_a.code, "--full-name", "王老师",
+        "--password-stdin", stdin="Strong-Password-2025\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err
+    user = User.objects.get(username="wang")
+    assert user.school == world.school_a and user.check_password("Strong-Password-2025")
+    assert ChangeRecord.objects.for_object(user).get().source == "cli"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("argv", "stdin", "message"),
+    [
+        (["createuser", "x1", "--role", "boss", "--password-stdin"], "Strong-Password-2025\n", "角色"),
+        (["createuser", "x2", "--role", "principal", "--password-stdin"], "Strong-Password-2025\n", "校长"),
+        (
+            ["createuser", "x3", "--role", "principal", "--school", "9999999999", "--password-stdin"],
+            "x\n",
+            "找不到学校",
+        ),
+        (["createuser", "x4", "--role", "leader", "--password-stdin"], "123\n", "密码"),
+        (["createuser", "admin", "--role", "leader", "--password-stdin"], "Strong-Password-2025\n", "已存在"),
+        (["token", "create", "nobody"], None, "找不到用户"),
+    ],
+)
+def test_errors_are_chinese_on_stderr_with_exit_1(
+    capsys, monkeypatch, world: World, argv, stdin, message
+) -> None:
+    before = User.objects.count()
+    code, _out, err = run(capsys, *argv, stdin=stdin, monkeypatch=monkeypatch)
+    assert code == 1
+    assert err.startswith("错误：") and message in err
+    assert "Traceback" not in err
+    assert User.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_token_create_list_revoke(capsys, world: World) -> None:
+    code, out, _ = run(capsys, "token", "create", "principal_a", "--name", "报表脚本", "--days", "30")
+    assert code == 0
+    key = out.strip().splitlines()[-1]
+    assert key.startswith("ts_")
+    assert ApiToken.authenticate(key) == world.users["principal_a"]
+    assert key not in str(
+        list(ChangeRecord.objects.values_list("after", flat=True))
+    )  # only the hash is stored
+    code, out, _ = run(capsys, "token", "list", "principal_a")
+    assert "报表脚本" in out
+    prefix = key[:11]
+    code, out, _ = run(capsys, "token", "revoke", "principal_a", prefix)
+    assert code == 0
+    assert ApiToken.authenticate(key) is None
+
+
+@pytest.mark.django_db
+def test_departments_lists_codes(capsys, world: World) -> None:
+    code, out, _ = run(capsys, "departments")
+    assert code == 0 and "finance\t财政局" in out
