@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tisheng.api.urls import api
+
 urlpatterns = [
     path("", include("tisheng.web.urls")),
     path("", include("tisheng.core.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

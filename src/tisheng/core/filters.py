@@ -19,8 +19,9 @@ from tisheng.core.permissions import VIEW
 
 
 def visible(model: type[Any]) -> Any:
-    """A dropdown queryset for django-filter: on a page, only the rows the user may see; without a
-    request (the API) every row, since a filter value can only narrow an already restricted list."""
+    """A dropdown queryset for django-filter: only the rows the user may see (pages and the API pass
+    the request), so naming an out-of-scope row is as invalid as naming a missing one. Without a
+    request every row: a filter value can only narrow an already restricted list."""
 
     def queryset(request: HttpRequest | None) -> QuerySet[Any]:
         if request is None:
