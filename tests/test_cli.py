@@ -29,10 +29,21 @@ def run(
 def test_help_lists_every_command(capsys) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for command in ("demo", "serve", "migrate", "createuser", "token", "departments", "manage"):
+    commands = {
+        "demo",
+        "serve",
+        "migrate",
+        "createuser",
+        "token",
+        "departments",
+        "import",
+        "datasets",
+        "manage",
+    }
+    for command in commands:
         assert command in out
     parser_commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    assert parser_commands == {"demo", "serve", "migrate", "createuser", "token", "departments", "manage"}
+    assert parser_commands == commands
 
 
 def test_wrong_arguments_exit_2_in_chinese(capsys) -> None:
@@ -114,3 +125,40 @@ def test_token_create_list_revoke(capsys, world: World) -> None:
 def test_departments_lists_codes(capsys, world: World) -> None:
     code, out, _ = run(capsys, "departments")
     assert code == 0 and "finance\t财政局" in out
+
+
+@pytest.mark.django_db
+def test_import_commits_a_valid_file_and_reports_counts(capsys, world: World, tmp_path) -> None:
+    from tests.intake.conftest import CLASS_HEADER, xlsx
+    from tisheng.census.models import SchoolClass
+
+    path = tmp_path / "班级.xlsx"
+    path.write_bytes(
+        xlsx("班级", CLASS_HEADER, [["2164010501", "一年级", 1, 40], ["2164010501", "一年级", 2, 38]])
+    )
+    code, out, err = run(capsys, "import", str(path), "--year", "2025", "--dry-run")
+    assert code == 0, err
+    assert "新增 2 条" in out and "只检查不入库" in out
+    assert not SchoolClass.objects.exists()
+    code, out, err = run(
+        capsys, "import", str(path), "--user", "clerk_a"
+    )  # dataset guessed from the sheet name
+    assert code == 0, err
+    assert "已入库" in out
+    assert SchoolClass.objects.count() == 2
+    assert ChangeRecord.objects.filter(content_type__model="schoolclass", source="cli").count() == 2
+
+
+@pytest.mark.django_db
+def test_import_errors_exit_1_and_write_nothing(capsys, world: World, tmp_path) -> None:
+    from tests.intake.conftest import CLASS_HEADER, xlsx
+    from tisheng.census.models import SchoolClass
+
+    path = tmp_path / "班级.xlsx"
+    path.write_bytes(xlsx("班级", CLASS_HEADER, [["2164010501", "一年级", 1, "四十"]]))
+    code, _out, err = run(capsys, "import", str(path), "--dataset", "classes")
+    assert code == 1
+    assert "第 2 行，D 列（班额）" in err and "没有写入任何数据" in err
+    assert not SchoolClass.objects.exists()
+    code, _out, err = run(capsys, "import", str(tmp_path / "missing.xlsx"))
+    assert code == 1 and "找不到文件" in err

@@ -59,32 +59,24 @@ def database_label() -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tisheng.demo.generator import generate
+    from tisheng.demo.generator import format_summary, generate
+    from tisheng.demo.registry import DemoError
 
     print(f"数据库：{database_label()}")
     print("[1/3] 建立数据库结构（迁移）…")
     migrate()
     print(f"[2/3] 生成演示区县数据（种子 {args.seed}）…")
-    summary = generate(args.seed, reset=args.reset, progress=lambda step: print(f"      · {step}"))
-    print_demo_summary(summary)
+    try:
+        summary = generate(args.seed, reset=args.reset, progress=lambda step: print(f"      · {step}"))
+    except DemoError as exc:
+        raise CliError(str(exc)) from None
+    print()
+    print(format_summary(summary))
+    print()
     if args.no_serve:
         return 0
     print(f"[3/3] 启动网站：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
     return serve(args.host, args.port, args.threads)
-
-
-def print_demo_summary(summary: Any) -> None:
-    counts = summary.counts
-    print("\n演示数据已生成：")
-    for key, value in counts.items():
-        print(f"  {key}：{value:,}" if isinstance(value, int) else f"  {key}：{value}")
-    print("\n演示账号（各角色一个；仅供演示，切勿用于正式环境）：")
-    width = max(len(a.username) for a in summary.accounts)
-    for account in summary.accounts:
-        print(
-            f"  {account.role_label:<8}\t{account.username:<{width}}  密码 {account.password}  范围：{account.scope}"
-        )
-    print()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -199,6 +191,139 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tisheng.core.choices import ChangeSource
+    from tisheng.core.models import AcademicYear
+    from tisheng.intake import services
+    from tisheng.intake.choices import BatchStatus
+    from tisheng.intake.datasets import registry
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.is_file():
+            raise CliError(f"找不到文件 {path}")
+    dataset = args.dataset or guess_dataset(paths)
+    spec = registry.get(dataset)
+    if spec is None:
+        raise CliError(
+            f"未知的数据集“{dataset}”，可选：{'、'.join(registry.names())}（tisheng datasets 查看说明）"
+        )
+    year = None
+    if spec.per_year:
+        years = AcademicYear.objects.all()
+        year = (
+            years.filter(start_year=args.year).first() if args.year else years.filter(is_current=True).first()
+        )
+        if year is None:
+            raise CliError(f"找不到学年 {args.year or '（当前学年）'}：请用 --year 指定，例如 --year 2025")
+    user = import_user(args.user)
+    uploads = [(p.name, p.read_bytes()) for p in paths]
+    batch = services.create_batch(user, dataset, year, uploads, dry_run=args.dry_run)
+    print(
+        f"批次 #{batch.pk}：{spec.title}{f'，{year}' if year else ''}，{len(paths)} 个文件，操作人 {user.username}"
+    )
+    bar = ProgressBar()
+    outcome = services.validate_batch(batch, bar.show)
+    bar.done()
+    batch.refresh_from_db()
+    print_issues(batch.issues, outcome.error_count, outcome.warning_count)
+    if not outcome.ok:
+        print(f"有 {outcome.error_count} 个错误，没有写入任何数据。请改正后重新导入。", file=sys.stderr)
+        return 1
+    print(
+        f"比对结果：新增 {batch.added} 条，修改 {batch.changed} 条，删除 {batch.removed} 条，不变 {batch.unchanged} 条"
+    )
+    if args.dry_run:
+        print("（只检查不入库：没有写入任何数据）")
+        return 0
+    services.commit_batch(batch, user, ChangeSource.CLI, bar.show)
+    bar.done()
+    batch.refresh_from_db()
+    if batch.status != BatchStatus.COMMITTED:
+        print_issues(batch.issues, batch.issue_count, batch.warning_count)
+        raise CliError("入库前复核发现问题，没有写入任何数据")
+    print(f"已入库（批次 #{batch.pk}）。")
+    return 0
+
+
+def import_user(username: str | None) -> Any:
+    from tisheng.core.choices import Role
+    from tisheng.core.models import User
+
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CliError(f"找不到用户 {username}")
+        return user
+    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
+    if len(admins) != 1:
+        raise CliError("请用 --user 指定以哪个账号导入（导入记录在该账号名下）")
+    return admins[0]
+
+
+def guess_dataset(paths: list[Any]) -> str:
+    from tisheng.intake import reader
+    from tisheng.intake.datasets import registry
+
+    try:
+        names = {s.name for s in reader.read(paths[0])}
+    except reader.ReadError as exc:
+        raise CliError(f"{exc}。{exc.hint}") from None
+    found = [d.name for d in registry.all() if d.sheet in names]
+    if len(found) != 1:
+        raise CliError("无法从工作表名称判断数据集，请用 --dataset 指定（tisheng datasets 查看可选的数据集）")
+    return found[0]
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = ""
+
+    def show(self, percent: int, message: str) -> None:
+        if not self.tty:
+            return
+        filled = percent // 5
+        line = f"\r[{'#' * filled}{'.' * (20 - filled)}] {percent:3d}% {message}"
+        sys.stderr.write(line.ljust(len(self.last)))
+        sys.stderr.flush()
+        self.last = line
+
+    def done(self) -> None:
+        if self.tty and self.last:
+            sys.stderr.write("\n")
+            self.last = ""
+
+
+def print_issues(issues: list[dict[str, Any]], errors: int, warnings: int, limit: int = 200) -> None:
+    if not issues:
+        return
+    print(f"发现 {errors} 个错误、{warnings} 个提示：", file=sys.stderr)
+    ordered = sorted(issues, key=lambda i: i["severity"] != "error")
+    for issue in ordered[:limit]:
+        kind = "错误" if issue["severity"] == "error" else "提示"
+        value = f"（值：“{issue['value']}”）" if issue.get("value") else ""
+        hint = f" —— {issue['hint']}" if issue.get("hint") else ""
+        print(f"  [{kind}] {issue['where']}：{issue['message']}{value}{hint}", file=sys.stderr)
+    hidden = errors + warnings - min(len(ordered), limit)
+    if hidden > 0:
+        print(f"  …还有 {hidden} 条未列出", file=sys.stderr)
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    from tisheng.intake.datasets import registry
+
+    for spec in registry.all():
+        scope = "学校" if spec.per_school else "全区"
+        period = "按学年" if spec.per_year else "不分学年"
+        print(f"{spec.name}\t{spec.title}\t工作表“{spec.sheet}”\t{scope}，{period}")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -271,6 +396,23 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("prefix", help="令牌前缀（tisheng token list 显示的前 11 位）")
 
     add("departments", cmd_departments, "列出部门及其代码")
+
+    importer = add(
+        "import",
+        cmd_import,
+        "导入 Excel/CSV 数据文件：检查、比对，无错误时整批入库（有任何错误则什么也不写）",
+    )
+    importer.add_argument(
+        "paths", nargs="+", metavar="文件", help="一个或多个 .xlsx/.xls/.csv 文件（同一批次）"
+    )
+    importer.add_argument("--dataset", help="数据集名称（缺省按工作表名称判断；tisheng datasets 查看）")
+    importer.add_argument(
+        "--year", type=int, help="学年的起始年份，例如 2025 表示 2025—2026 学年（缺省为当前学年）"
+    )
+    importer.add_argument("--dry-run", action="store_true", help="只检查、不入库")
+    importer.add_argument("--user", help="以哪个账号导入（缺省为唯一的区管理员）")
+
+    add("datasets", cmd_datasets, "列出可以导入的数据集")
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

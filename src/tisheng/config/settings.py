@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_filters",
     "tisheng.core",
     "tisheng.census",
+    "tisheng.intake",
     "tisheng.web",
     "tisheng.api",
     "tisheng.demo",
@@ -135,6 +136,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+#: Run background work (imports, recomputation) inline instead of in a worker thread (tests).
+TASKS_INLINE = False
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

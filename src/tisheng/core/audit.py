@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 class Actor:
     user: User | None
     source: str
+    batch_id: int | None = None  # the import batch whose commit (or rollback) makes the change
 
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("tisheng_audit_actor", default=None)
@@ -39,9 +40,11 @@ SECRET_FIELDS = frozenset({"password", "key_hash"})
 
 
 @contextmanager
-def acting_as(user: User | None, source: str = ChangeSource.SYSTEM) -> Iterator[None]:
-    """Attribute every change made inside the block to ``user`` (and ``source``)."""
-    token = _actor.set(Actor(user, source))
+def acting_as(
+    user: User | None, source: str = ChangeSource.SYSTEM, batch_id: int | None = None
+) -> Iterator[None]:
+    """Attribute every change made inside the block to ``user`` (and ``source``, and import batch)."""
+    token = _actor.set(Actor(user, source, batch_id))
     try:
         yield
     finally:
@@ -107,6 +110,7 @@ def record(
         user=actor.user,
         user_repr=actor.user.get_username() if actor.user else "system",
         source=actor.source,
+        batch_id=actor.batch_id,
         before=before,
         after=after,
         changed=fields,
@@ -143,34 +147,84 @@ def connect(model: type[models.Model]) -> None:
     models.signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")
 
 
-def bulk_create_audited(model: type[models.Model], instances: list[Any], batch_size: int = 2000) -> list[Any]:
-    """``bulk_create`` that still leaves one audit record per created row (bulk writes send no signals)."""
+def _bulk_records(
+    model: type[models.Model],
+    rows: list[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]],
+    action: str,
+) -> list[Any]:
+    """ChangeRecords for (pk, before, after) triples written in bulk (bulk writes send no signals)."""
     from django.contrib.contenttypes.models import ContentType
 
     from tisheng.core.models import ChangeRecord
 
-    created = model._default_manager.bulk_create(instances, batch_size=batch_size)
-    if created and created[0].pk is None:  # backends that do not return keys: read them back
-        raise RuntimeError(f"bulk_create on {model.__name__} returned no primary keys; cannot audit")
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     user_repr = actor.user.get_username() if actor.user else "system"
-    records = []
-    for obj in created:
-        after = snapshot(obj)
-        records.append(
-            ChangeRecord(
-                content_type=content_type,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                action=AuditAction.CREATE,
-                user=actor.user,
-                user_repr=user_repr,
-                source=actor.source,
-                before=None,
-                after=after,
-                changed=changed_fields(None, after),
-            )
+    return [
+        ChangeRecord(
+            content_type=content_type,
+            object_id=str(pk),
+            object_repr=f"{model._meta.verbose_name} #{pk}",
+            action=action,
+            user=actor.user,
+            user_repr=user_repr,
+            source=actor.source,
+            batch_id=actor.batch_id,
+            before=before,
+            after=after,
+            changed=changed_fields(before, after),
         )
+        for pk, before, after in rows
+    ]
+
+
+def bulk_create_audited(model: type[models.Model], instances: list[Any], batch_size: int = 2000) -> list[Any]:
+    """``bulk_create`` that still leaves one audit record per created row."""
+    from tisheng.core.models import ChangeRecord
+
+    created = model._default_manager.bulk_create(instances, batch_size=batch_size)
+    if created and created[0].pk is None:  # backends that do not return keys cannot be audited this way
+        raise RuntimeError(f"bulk_create on {model.__name__} returned no primary keys; cannot audit")
+    records = _bulk_records(model, [(o.pk, None, snapshot(o)) for o in created], AuditAction.CREATE)
+    for record, obj in zip(records, created, strict=True):
+        record.object_repr = str(obj)[:200]
     ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
     return created
+
+
+def bulk_update_audited(
+    model: type[models.Model], instances: list[Any], fields: list[str], before: dict[Any, dict[str, Any]]
+) -> None:
+    """``bulk_update`` of ``fields``; ``before`` holds each instance's snapshot (by pk) taken before the
+    change. Instances whose snapshot did not change are neither written nor recorded."""
+    from tisheng.core.models import ChangeRecord
+
+    rows, changed = [], []
+    for obj in instances:
+        after = snapshot(obj)
+        if changed_fields(before[obj.pk], after):
+            rows.append((obj.pk, before[obj.pk], after))
+            changed.append(obj)
+    if not changed:
+        return
+    model._default_manager.bulk_update(changed, fields, batch_size=2000)
+    records = _bulk_records(model, rows, AuditAction.UPDATE)
+    for record, obj in zip(records, changed, strict=True):
+        record.object_repr = str(obj)[:200]
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)
+
+
+def bulk_delete_audited(model: type[models.Model], instances: list[Any]) -> None:
+    """Delete rows that have no dependants, recording each (a cascade would bypass this: use delete())."""
+    from tisheng.core.models import ChangeRecord
+
+    if not instances:
+        return
+    rows = [(obj.pk, snapshot(obj), None) for obj in instances]
+    records = _bulk_records(model, rows, AuditAction.DELETE)
+    for record, obj in zip(records, instances, strict=True):
+        record.object_repr = str(obj)[:200]
+    pks = [obj.pk for obj in instances]
+    for start in range(0, len(pks), 900):  # SQLite's variable limit
+        model._base_manager.filter(pk__in=pks[start : start + 900])._raw_delete(model._base_manager.db)
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)

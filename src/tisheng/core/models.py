@@ -647,6 +647,7 @@ class ChangeRecord(models.Model):
     )
     user_repr = models.CharField(_("by"), max_length=150)
     source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    batch_id = models.PositiveBigIntegerField(_("import batch"), null=True, blank=True, db_index=True)
     content_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
     )
