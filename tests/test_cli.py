@@ -38,6 +38,7 @@ def test_help_lists_every_command(capsys) -> None:
         "departments",
         "import",
         "datasets",
+        "template",
         "manage",
     }
     for command in commands:
@@ -162,3 +163,27 @@ def test_import_errors_exit_1_and_write_nothing(capsys, world: World, tmp_path) 
     assert not SchoolClass.objects.exists()
     code, _out, err = run(capsys, "import", str(tmp_path / "missing.xlsx"))
     assert code == 1 and "找不到文件" in err
+
+
+@pytest.mark.django_db
+def test_template_then_import_round_trip(capsys, world: World, tmp_path) -> None:
+    import openpyxl
+
+    from tisheng.census.models import SchoolClass
+
+    out = tmp_path / "班级表.xlsx"
+    code, _stdout, err = run(
+        capsys, "template", "classes", "--out", str(out), "--school", world.school_a.code
+    )
+    assert code == 0, err
+    book = openpyxl.load_workbook(out)
+    assert "填写说明" in book.sheetnames
+    sheet = book["班级"]
+    assert [c.value for c in sheet[1]][:4] == ["学校标识码", "年级", "班号", "班额"]
+    sheet["B2"], sheet["C2"], sheet["D2"] = "一年级", 1, 42
+    book.save(out)
+    code, _stdout, err = run(capsys, "import", str(out), "--user", "clerk_a")
+    assert code == 0, err
+    assert SchoolClass.objects.get().student_count == 42
+    code, _out, err = run(capsys, "template", "nothing", "--out", str(out))
+    assert code == 1 and "未知的数据集" in err

@@ -90,6 +90,11 @@ def serve(host: str, port: int, threads: int) -> int:
     import waitress
 
     from tisheng.config.wsgi import application
+    from tisheng.intake.services import fail_interrupted
+
+    interrupted = fail_interrupted()  # imports cut off by the last stop can never finish
+    if interrupted:
+        print(f"上次停止时有 {interrupted} 个导入批次未完成，已标记为“处理失败”，请重新上传。")
 
     try:
         waitress.serve(application, host=host, port=port, threads=threads, ident="tisheng")
@@ -314,6 +319,30 @@ def print_issues(issues: list[dict[str, Any]], errors: int, warnings: int, limit
         print(f"  …还有 {hidden} 条未列出", file=sys.stderr)
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tisheng.core.models import AcademicYear, School
+    from tisheng.intake.datasets import registry
+    from tisheng.intake.template_builder import build_template
+
+    spec = registry.get(args.name)
+    if spec is None:
+        raise CliError(f"未知的数据集“{args.name}”，可选：{'、'.join(registry.names())}")
+    school = None
+    if args.school:
+        school = School.objects.filter(code=args.school).first()
+        if school is None:
+            raise CliError(f"找不到学校标识码为 {args.school} 的学校")
+    year = AcademicYear.objects.filter(start_year=args.year).first() if args.year else None
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise CliError("模板是 Excel 文件：--out 请以 .xlsx 结尾")
+    out.write_bytes(build_template(spec, school, year=year))
+    print(f"已生成“{spec.title}”模板：{out}（填写说明见工作表“填写说明”）")
+    return 0
+
+
 def cmd_datasets(args: argparse.Namespace) -> int:
     from tisheng.intake.datasets import registry
 
@@ -413,6 +442,12 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--user", help="以哪个账号导入（缺省为唯一的区管理员）")
 
     add("datasets", cmd_datasets, "列出可以导入的数据集")
+
+    template = add("template", cmd_template, "生成某个数据集的 Excel 填报模板（含填写说明和下拉选项）")
+    template.add_argument("name", help="数据集名称（tisheng datasets 查看）")
+    template.add_argument("--out", required=True, help="输出文件，例如 班级表.xlsx")
+    template.add_argument("--school", help="学校标识码：预先填入模板")
+    template.add_argument("--year", type=int, help="学年起始年份：写入统计时点说明")
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -81,7 +81,8 @@ class SchoolClass(ImportedFact):
         indexes = [models.Index(fields=["academic_year", "grade"], name="class_year_grade")]
 
     def __str__(self) -> str:
-        return _("%(grade)s class %(number)s") % {"grade": self.get_grade_display(), "number": self.number}
+        # Grade(...).label, not get_grade_display(): the latter rebuilds every choice label per call
+        return _("%(grade)s class %(number)s") % {"grade": Grade(self.grade).label, "number": self.number}
 
     def clean(self) -> None:
         if self.section_id and GRADE_STAGE.get(self.grade) != self.section.stage:

@@ -8,6 +8,7 @@ from tisheng.api.urls import api
 urlpatterns = [
     path("", include("tisheng.web.urls")),
     path("", include("tisheng.core.urls")),
+    path("intake/", include("tisheng.intake.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -68,6 +68,19 @@ class AuditActorMiddleware:
             return self.get_response(request)
 
 
+_ENCODER = DjangoJSONEncoder()
+
+
+def jsonable(value: Any) -> Any:
+    """A field value as JSON data, exactly as DjangoJSONEncoder writes it (dates and times ISO 8601,
+    decimals and UUIDs as strings)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, dict)):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return _ENCODER.default(value)
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's concrete field values as JSON-safe data (foreign keys as their ids)."""
     values: dict[str, Any] = {}
@@ -75,8 +88,8 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in SECRET_FIELDS:
             values[field.name] = mask(field.value_from_object(instance))
             continue
-        values[field.attname] = field.value_from_object(instance)
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False))
+        values[field.attname] = jsonable(field.value_from_object(instance))
+    return values
 
 
 def mask(secret: object) -> str:
@@ -147,49 +160,126 @@ def connect(model: type[models.Model]) -> None:
     models.signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")
 
 
-def _bulk_records(
-    model: type[models.Model],
-    rows: list[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]],
-    action: str,
-) -> list[Any]:
-    """ChangeRecords for (pk, before, after) triples written in bulk (bulk writes send no signals)."""
+def write_records(model: type[models.Model], action: str, rows: list[tuple[Any, Any, Any, Any]]) -> None:
+    """Record (pk, object, before, after) changes of ``model`` made in bulk (bulk writes send no
+    signals), with one prepared ``executemany`` statement: building ChangeRecord instances and the
+    ORM's value compilation would dominate a large import. Values shared by every row (time, type,
+    actor, batch) are prepared once."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
 
     from tisheng.core.models import ChangeRecord
 
+    if not rows:
+        return
     actor = current_actor()
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    user_repr = actor.user.get_username() if actor.user else "system"
-    return [
-        ChangeRecord(
-            content_type=content_type,
-            object_id=str(pk),
-            object_repr=f"{model._meta.verbose_name} #{pk}",
-            action=action,
-            user=actor.user,
-            user_repr=user_repr,
-            source=actor.source,
-            batch_id=actor.batch_id,
-            before=before,
-            after=after,
-            changed=changed_fields(before, after),
-        )
-        for pk, before, after in rows
+    meta = ChangeRecord._meta
+    field = {f.attname: f for f in meta.concrete_fields}
+    shared = {
+        "time": field["time"].get_db_prep_save(timezone.now(), connection),
+        "content_type_id": ContentType.objects.get_for_model(model, for_concrete_model=True).pk,
+        "user_id": actor.user.pk if actor.user else None,
+        "user_repr": actor.user.get_username() if actor.user else "system",
+        "source": actor.source,
+        "batch_id": actor.batch_id,
+        "action": action,
+    }
+    order = [f.attname for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field[a].column) for a in order)}) "
+        f"VALUES ({', '.join(['%s'] * len(order))})"
+    )
+    json_of = {name: field[name] for name in ("before", "after", "changed")}
+
+    def params(pk: Any, obj: Any, before: Any, after: Any) -> list[Any]:
+        own = {
+            "object_id": str(pk),
+            "object_repr": str(obj)[:200],
+            "before": json_of["before"].get_db_prep_save(before, connection),
+            "after": json_of["after"].get_db_prep_save(after, connection),
+            "changed": json_of["changed"].get_db_prep_save(changed_fields(before, after), connection),
+        }
+        return [own[a] if a in own else shared[a] for a in order]
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, [params(*row) for row in rows[start : start + 5000]])
+
+
+def _insert_returning(model: type[models.Model], instances: list[Any], chunk_rows: int) -> None:
+    """Insert ``instances`` with multi-row ``INSERT … RETURNING pk`` statements and set their primary
+    keys: what ``bulk_create`` does, with each field's conversion prepared once per call instead of
+    compiled per value (the ORM's compiler dominated large imports). auto_now fields get one shared
+    timestamp, as they would within one bulk_create."""
+    from django.db import connection
+    from django.utils import timezone
+
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in instances:
+                setattr(obj, field.attname, now)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+    converters = [
+        None if isinstance(f, plain) and not isinstance(f, models.AutoField) else f.get_db_prep_save
+        for f in fields
     ]
+    attnames = [f.attname for f in fields]
+    for start in range(0, len(instances), chunk_rows):
+        chunk = instances[start : start + chunk_rows]
+        params: list[Any] = []
+        for obj in chunk:
+            for attname, convert in zip(attnames, converters, strict=True):
+                value = getattr(obj, attname)
+                params.append(value if convert is None else convert(value, connection))
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "
+            f"RETURNING {quote(pk.column)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = [row[0] for row in cursor.fetchall()]
+        if len(keys) != len(chunk):
+            raise RuntimeError(f"inserting {model.__name__} returned {len(keys)} keys for {len(chunk)} rows")
+        for obj, key in zip(chunk, keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+
+def _max_query_params(connection: Any) -> int:
+    """How many parameters one statement may carry: SQLite tells (999 before 3.32, 32,766 since)."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return int(connection.features.max_query_params or 30_000)
 
 
 def bulk_create_audited(model: type[models.Model], instances: list[Any], batch_size: int = 2000) -> list[Any]:
-    """``bulk_create`` that still leaves one audit record per created row."""
-    from tisheng.core.models import ChangeRecord
+    """Create rows in bulk, leaving one audit record per created row (bulk writes send no signals).
+    Rows come back in the order given (SQLite and PostgreSQL return keys in insertion order for a
+    multi-row VALUES insert)."""
+    from django.db import connection
 
-    created = model._default_manager.bulk_create(instances, batch_size=batch_size)
-    if created and created[0].pk is None:  # backends that do not return keys cannot be audited this way
-        raise RuntimeError(f"bulk_create on {model.__name__} returned no primary keys; cannot audit")
-    records = _bulk_records(model, [(o.pk, None, snapshot(o)) for o in created], AuditAction.CREATE)
-    for record, obj in zip(records, created, strict=True):
-        record.object_repr = str(obj)[:200]
-    ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
-    return created
+    if not instances:
+        return instances
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise RuntimeError(f"{connection.vendor} cannot return keys from a bulk insert; cannot audit")
+    width = len(model._meta.concrete_fields)
+    max_params = _max_query_params(connection)
+    _insert_returning(model, instances, max(1, min(batch_size, max_params // width)))
+    write_records(model, AuditAction.CREATE, [(o.pk, o, None, snapshot(o)) for o in instances])
+    return instances
 
 
 def bulk_update_audited(
@@ -197,34 +287,25 @@ def bulk_update_audited(
 ) -> None:
     """``bulk_update`` of ``fields``; ``before`` holds each instance's snapshot (by pk) taken before the
     change. Instances whose snapshot did not change are neither written nor recorded."""
-    from tisheng.core.models import ChangeRecord
 
-    rows, changed = [], []
+    rows = []
     for obj in instances:
         after = snapshot(obj)
         if changed_fields(before[obj.pk], after):
-            rows.append((obj.pk, before[obj.pk], after))
-            changed.append(obj)
-    if not changed:
+            rows.append((obj.pk, obj, before[obj.pk], after))
+    if not rows:
         return
-    model._default_manager.bulk_update(changed, fields, batch_size=2000)
-    records = _bulk_records(model, rows, AuditAction.UPDATE)
-    for record, obj in zip(records, changed, strict=True):
-        record.object_repr = str(obj)[:200]
-    ChangeRecord.objects.bulk_create(records, batch_size=2000)
+    model._default_manager.bulk_update([row[1] for row in rows], fields, batch_size=2000)
+    write_records(model, AuditAction.UPDATE, rows)
 
 
 def bulk_delete_audited(model: type[models.Model], instances: list[Any]) -> None:
     """Delete rows that have no dependants, recording each (a cascade would bypass this: use delete())."""
-    from tisheng.core.models import ChangeRecord
 
     if not instances:
         return
-    rows = [(obj.pk, snapshot(obj), None) for obj in instances]
-    records = _bulk_records(model, rows, AuditAction.DELETE)
-    for record, obj in zip(records, instances, strict=True):
-        record.object_repr = str(obj)[:200]
+    rows = [(obj.pk, obj, snapshot(obj), None) for obj in instances]
     pks = [obj.pk for obj in instances]
     for start in range(0, len(pks), 900):  # SQLite's variable limit
         model._base_manager.filter(pk__in=pks[start : start + 900])._raw_delete(model._base_manager.db)
-    ChangeRecord.objects.bulk_create(records, batch_size=2000)
+    write_records(model, AuditAction.DELETE, rows)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.db import models
@@ -32,7 +33,11 @@ def normalise_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    elif text.isalnum():  # the common case: a code, a number, a word — nothing to fold or trim
+        return text
     return _SPACES.sub(" ", text).strip()
 
 
@@ -55,15 +60,22 @@ class CellType:
         return []
 
 
+def normalise_prose(value: Any) -> str:
+    """Free text (names, titles, descriptions): white space folded and trimmed, but no NFKC, so Chinese
+    punctuation (，。：) stays as written."""
+    return _SPACES.sub(" ", str(value).replace("\u3000", " ")).strip()
+
+
 @dataclass(frozen=True)
 class Text(CellType):
     max_length: int = 200
     pattern: str | None = None
     pattern_hint: str = ""
     upper: bool = False
+    prose: bool = False  # free text: keep full-width punctuation (see normalise_prose)
 
     def parse(self, value: Any) -> str:
-        text = normalise_text(value)
+        text = normalise_prose(value) if self.prose else normalise_text(value)
         if self.upper:
             text = text.upper()
         if len(text) > self.max_length:
@@ -197,6 +209,11 @@ class Choice(CellType):
     choices: type[models.Choices] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def table(self) -> dict[str, str]:
+        """Labels, codes and aliases → code, built once (labels in Chinese, as the template offers)."""
+        return self.lookup()
+
     def lookup(self) -> dict[str, str]:
         assert self.choices is not None
         table: dict[str, str] = {}
@@ -211,7 +228,7 @@ class Choice(CellType):
 
     def parse(self, value: Any) -> str:
         text = normalise_text(value)
-        table = self.lookup()
+        table = self.table
         if text in table:
             return table[text]
         options = "、".join(self.choices_for_template())

@@ -94,40 +94,54 @@ def validate(
     ctx: Context,
     progress: Progress | None = None,
 ) -> Outcome:
+    """Both phases: what the files say (``parse``), then how that meets the database (``reconcile``)."""
+    report = progress or (lambda pct, msg: None)
+    outcome = parse(dataset_name, files, ctx, report)
+    if outcome.rows:  # scope and locks are worth reporting together with the cell errors
+        reconcile(outcome, ctx, report)
+    return outcome
+
+
+def parse(dataset_name: str, files: list[InputFile], ctx: Context, report: Progress) -> Outcome:
+    """Phase one, from the files alone: read, map headers, parse cells, row rules, duplicates."""
     spec = registry.get(dataset_name)
     if spec is None:
         raise ValueError(f"未知的数据集 {dataset_name}")
-    dataset = spec()
-    outcome = Outcome(dataset)
-    report = progress or (lambda pct, msg: None)
-    if dataset.per_year and ctx.year is None:
+    outcome = Outcome(spec())
+    if outcome.dataset.per_year and ctx.year is None:
         outcome.add(error(Place(files[0].name if files else "", ""), "没有指定学年", "请选择数据所属的学年"))
         return outcome
-
     report(2, "读取文件")
     for number, f in enumerate(files, start=1):
-        read_file(dataset, f, ctx, outcome)
+        read_file(outcome.dataset, f, ctx, outcome)
         report(2 + int(38 * number / len(files)), f"已读取 {number}/{len(files)} 个文件")
     if not outcome.rows and outcome.ok:
         outcome.add(
             error(Place(files[0].name if files else "", ""), "文件中没有数据行", "请在表头下方填写数据")
         )
-    report(45, "检查重复与权限")
-    check_duplicates(dataset, outcome)
-    schools = check_scope(dataset, ctx, outcome)
-    outcome.schools = schools
-    check_locks(dataset, ctx, schools, outcome)
+    report(45, "检查重复")
+    check_duplicates(outcome.dataset, outcome)
+    return outcome
+
+
+def reconcile(outcome: Outcome, ctx: Context, report: Progress) -> None:
+    """Phase two, against the database: scope and permissions, locks, rules across rows and with the
+    stored data, and the plan. Run again inside the commit's transaction."""
+    dataset = outcome.dataset
+    outcome.plan = None
+    report(50, "检查权限与锁定")
+    outcome.schools = check_scope(dataset, ctx, outcome)
+    check_locks(dataset, ctx, outcome.schools, outcome)
     if not outcome.ok:
-        return outcome
+        return
     report(55, "检查跨行规则")
     for issue in dataset.check_rows(outcome.rows, ctx):
         outcome.add(issue)
     if not outcome.ok:
-        return outcome
+        return
     report(70, "与现有数据比对")
-    outcome.plan = make_plan(dataset, ctx, schools, outcome.rows)
+    outcome.plan = make_plan(dataset, ctx, outcome.schools, outcome.rows)
     report(100, "检查完成")
-    return outcome
 
 
 def read_file(dataset: Dataset, f: InputFile, ctx: Context, outcome: Outcome) -> None:
@@ -136,7 +150,7 @@ def read_file(dataset: Dataset, f: InputFile, ctx: Context, outcome: Outcome) ->
     except reader.ReadError as exc:
         outcome.add(error(Place(exc.file, ""), exc.message, exc.hint))
         return
-    wanted = {h for c in dataset.columns for h in c.headers()}
+    wanted = {normalise_text(h) for c in dataset.columns for h in c.headers()}
     chosen = [s for s in sheets if s.name == dataset.sheet] or [
         s for s in sheets if s.find_header(wanted) is not None
     ]
@@ -154,7 +168,8 @@ def read_file(dataset: Dataset, f: InputFile, ctx: Context, outcome: Outcome) ->
 
 
 def read_sheet(dataset: Dataset, sheet: reader.Sheet, ctx: Context, outcome: Outcome) -> None:
-    wanted = {h: c for c in dataset.columns for h in c.headers()}
+    # declared headers normalised like the file's (NFKC folds the full-width brackets of 镇（街道）)
+    wanted = {normalise_text(h): c for c in dataset.columns for h in c.headers()}
     header_index = sheet.find_header(set(wanted))
     if header_index is None:
         outcome.add(
@@ -318,7 +333,7 @@ def check_locks(dataset: Dataset, ctx: Context, schools: list[School], outcome: 
 
 
 def make_plan(dataset: Dataset, ctx: Context, schools: list[School], rows: list[Row]) -> Plan:
-    existing = dataset.existing(ctx, schools)
+    existing = dataset.existing(ctx, schools, rows)
     plan = Plan()
     for row in rows:
         key = dataset.key_of(row.values)

@@ -22,6 +22,27 @@ from tisheng.intake.models import BatchFile, ImportBatch, Submission
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
+#: The parsed rows of the batches validated last in this process, by batch id and content
+#: fingerprint, so that committing right after the preview does not parse the files again. The
+#: database-dependent checks always run again inside the commit's transaction.
+_parsed: dict[int, tuple[str, pipeline.Outcome]] = {}
+PARSED_KEPT = 2
+
+
+def _keep_parsed(batch: ImportBatch, outcome: pipeline.Outcome) -> None:
+    _parsed.pop(batch.pk, None)
+    while len(_parsed) >= PARSED_KEPT:
+        _parsed.pop(next(iter(_parsed)))
+    _parsed[batch.pk] = (batch.fingerprint, outcome)
+
+
+def _parsed_again(batch: ImportBatch, report: pipeline.Progress) -> pipeline.Outcome:
+    kept = _parsed.pop(batch.pk, None)
+    if kept is not None and kept[0] == batch.fingerprint:
+        fresh = pipeline.Outcome(kept[1].dataset, rows=kept[1].rows)
+        return fresh
+    return pipeline.parse(batch.dataset, inputs_of(batch), context_for(batch), report)
+
 
 class IntakeError(Exception):
     """A refusal to explain to the user, in Chinese."""
@@ -90,6 +111,8 @@ def validate_batch(batch: ImportBatch, listener: progress.Listener | None = None
         _fail(batch, exc)
         raise
     _store_outcome(batch, outcome)
+    if outcome.ok:
+        _keep_parsed(batch, outcome)
     return outcome
 
 
@@ -129,12 +152,15 @@ def commit_batch(
     report = progress.reporter(batch.pk, listener=listener)
     try:
         with transaction.atomic():
-            outcome = pipeline.validate(batch.dataset, inputs_of(batch), context_for(batch), report)
+            ctx = context_for(batch)
+            outcome = _parsed_again(batch, report)
+            if outcome.ok:
+                pipeline.reconcile(outcome, ctx, report)
             if not outcome.ok:
                 transaction.set_rollback(True)
             else:
                 report(80, "写入数据库")
-                pipeline.commit(outcome.dataset, outcome, context_for(batch), batch.pk, user, source)
+                pipeline.commit(outcome.dataset, outcome, ctx, batch.pk, user, source)
     except Exception as exc:
         _fail(batch, exc)
         raise

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tisheng.core.choices import Role
 from tisheng.core.models import Department, School, SchoolGroup, Town
 from tisheng.core.permissions import VIEW, can_any
+from tisheng.intake.models import Submission
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ NAVIGATION = (
     ),
     NavItem(_("School groups"), "core:group-list", SchoolGroup),
     NavItem(_("Departments"), "core:department-list", Department),
+    NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )
 

@@ -202,8 +202,11 @@ class Dataset:
 
     # --- database side (override) -----------------------------------------------------------------
 
-    def existing(self, ctx: Context, schools: list[School]) -> dict[tuple[Any, ...], dict[str, Any]]:
-        """The rows now in the database for this scope, as the same values a parsed row has."""
+    def existing(
+        self, ctx: Context, schools: list[School], rows: list[Row]
+    ) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The rows now in the database for this scope (the file's schools, or what ``rows`` cover), as
+        the same values a parsed row has."""
         raise TypeError(f"{type(self).__name__} must define existing()")
 
     def comparable(self, row: Row) -> dict[str, Any]:

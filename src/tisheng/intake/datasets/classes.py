@@ -129,7 +129,9 @@ class ClassesDataset(Dataset):
                     row.values["student_count"],
                 )
 
-    def existing(self, ctx: Context, schools: list[School]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    def existing(
+        self, ctx: Context, schools: list[School], rows: list[Row]
+    ) -> dict[tuple[Any, ...], dict[str, Any]]:
         rows = SchoolClass.objects.filter(academic_year=ctx.year, section__school__in=schools).values(
             "section__school__code", "grade", "number", "student_count"
         )

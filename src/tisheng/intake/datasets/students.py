@@ -82,7 +82,7 @@ class StudentsDataset(Dataset):
             ),
             example="G640105201903011234",
         ),
-        Column("name", "姓名", Text(max_length=50), example="张小明"),
+        Column("name", "姓名", Text(max_length=50, prose=True), example="张小明"),
         Column("sex", "性别", Choice(c.Sex, aliases={"男生": "M", "女生": "F"}), example="男"),
         Column("birth_date", "出生日期", Date(), example="2019-03-01"),
         Column(
@@ -92,13 +92,19 @@ class StudentsDataset(Dataset):
         Column("class_number", "班号", Integer(minimum=1, maximum=99), example=1),
         Column("hukou", "户籍", Choice(c.Hukou, aliases={"本区户籍": "district"}), example="本区"),
         Column("residence_town", "居住镇（街道）", Text(max_length=50), required=False, example="宁华路街道"),
-        Column("residence_community", "居住社区", Text(max_length=100), required=False, example="宁华社区"),
+        Column(
+            "residence_community",
+            "居住社区",
+            Text(max_length=100, prose=True),
+            required=False,
+            example="宁华社区",
+        ),
         Column("disability", "残疾类别", Choice(c.Disability), required=False, help="无残疾留空"),
         Column("placement", "安置方式", Choice(c.Placement), required=False, help="残疾学生必填"),
         Column(
             "individual_plan",
             "一人一案",
-            Text(max_length=2000),
+            Text(max_length=2000, prose=True),
             required=False,
             help="残疾学生必填：个别化教育安排",
         ),
@@ -232,7 +238,9 @@ class StudentsDataset(Dataset):
         v["status"] = v.get("status") or c.EnrolmentStatus.ENROLLED
         return v
 
-    def existing(self, ctx: Context, schools: list[School]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    def existing(
+        self, ctx: Context, schools: list[School], rows: list[Row]
+    ) -> dict[tuple[Any, ...], dict[str, Any]]:
         towns = {pk: name for name, pk in self._towns(ctx).items()}
         rows = Enrolment.objects.filter(
             academic_year=ctx.year, school_class__section__school__in=schools

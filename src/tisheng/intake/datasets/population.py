@@ -1,0 +1,102 @@
+"""分年龄人口: the resident population by calendar year, town (and community), single year of age and
+sex — the denominators of 毛入园率 and 毛入学率. District-wide, imported by the district administrator;
+a file replaces the counts of the years it contains (a file for 2024 leaves 2023 alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from tisheng.census import choices as c
+from tisheng.census.models import PopulationCount
+from tisheng.core.models import School
+from tisheng.intake.cells import Choice, Integer, Text
+from tisheng.intake.datasets.base import Column, Context, Issue, Row, error, registry
+from tisheng.intake.datasets.common import RecordDataset, keys_at, towns, year_column
+
+TOWN_COLUMN = Column(
+    "town",
+    "镇（街道）",
+    Text(max_length=50),
+    example="宁华路街道",
+    help="本区镇或街道的名称，与系统中的名称一致",
+    # the header as NFKC folds it (（）→()): found even where declared headers are not normalised too
+    aliases=("镇街", "乡镇（街道）", "镇(街道)", "乡镇(街道)"),
+)
+
+
+def check_year_and_town(dataset: RecordDataset, row: Row, ctx: Context) -> Iterable[Issue]:
+    year, town = row.values["year"], row.values["town"]
+    if year > ctx.today.year:
+        yield error(row.at("year", dataset), f"年份 {year} 还没有到", "请填写已有统计数据的年份", year)
+    if town not in towns(ctx):
+        names = "、".join(sorted(towns(ctx)))
+        yield error(
+            row.at("town", dataset), f"找不到镇（街道）“{town}”", f"请填写本区的镇或街道名称：{names}", town
+        )
+
+
+@registry.register
+class PopulationDataset(RecordDataset):
+    name = "population"
+    title = "分年龄人口"
+    sheet = "分年龄人口"
+    description = (
+        "全区常住人口按年份、镇（街道）、社区、单岁年龄（0–30 岁）和性别的人数，用于计算毛入园率和毛入学率。"
+        "由区管理员导入；文件中出现的年份整体替换，其他年份不变。"
+    )
+    per_school = False
+    per_year = False
+    identity = ("year", "town", "community", "age", "sex")
+    columns = (
+        year_column("年份", "统计年份（公历），如 2024"),
+        TOWN_COLUMN,
+        Column(
+            "community",
+            "社区",
+            Text(max_length=100),
+            required=False,
+            example="宁华社区",
+            help="可不填（按镇街汇总）",
+        ),
+        Column("age", "年龄", Integer(minimum=0, maximum=30), example=6, help="周岁，0–30"),
+        Column("sex", "性别", Choice(c.Sex, aliases={"男性": "M", "女性": "F"}), example="男"),
+        Column("count", "人数", Integer(minimum=0, maximum=1_000_000), example=812),
+    )
+    example_rows = (
+        {"year": 2024, "town": "宁华路街道", "community": "宁华社区", "age": 6, "sex": "男", "count": 812},
+    )
+    model = PopulationCount
+    stored = ("year", "town", "community", "age", "sex", "count")
+
+    def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
+        yield from check_year_and_town(self, row, ctx)
+
+    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
+        return ()
+
+    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
+        return PopulationCount.objects.select_related("town")
+
+    def in_scope(
+        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
+    ) -> models.QuerySet[Any]:
+        return queryset.filter(year__in={row.values["year"] for row in rows})
+
+    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
+        return queryset.filter(year__in=keys_at(keys, 0))
+
+    def values_of(self, obj: PopulationCount) -> dict[str, Any]:
+        return {
+            "year": obj.year,
+            "town": obj.town.name,
+            "community": obj.community,
+            "age": obj.age,
+            "sex": obj.sex,
+            "count": obj.count,
+        }
+
+    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        return {**values, "town": towns(ctx)[values["town"]]}
