@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from tests.browser import browser_page  # noqa: F401  (the browser tests' fixture)
 from tisheng.core.choices import (
     Affiliation,
     DepartmentKind,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import screenshot, sign_in
 from tests.conftest import PASSWORD, World
-from tests.web.conftest import screenshot
 from tisheng.census.models import SchoolClass
 from tisheng.core.choices import Grade
 from tisheng.core.models import AcademicYear
@@ -25,18 +25,10 @@ def add_classes(world: World) -> None:
                 )
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/home/")
-
-
 def test_principal_sees_own_school_with_charts(world: World, live_server, browser_page) -> None:
     page, errors = browser_page
     add_classes(world)
-    sign_in(page, live_server.url, "principal_a")
+    sign_in(page, live_server.url, "principal_a", PASSWORD)
     assert page.locator("h1").first.inner_text().startswith("测试第一小学")
     page.wait_for_selector("div.chart[data-drawn] canvas")
     screenshot(page, "principal-home")
@@ -55,7 +47,7 @@ def test_admin_filters_schools_with_htmx_and_switches_language(
     world: World, live_server, browser_page
 ) -> None:
     page, errors = browser_page
-    sign_in(page, live_server.url, "admin")
+    sign_in(page, live_server.url, "admin", PASSWORD)
     page.wait_for_selector("div.chart[data-drawn] canvas")
     screenshot(page, "admin-home")
 
@@ -79,7 +71,7 @@ def test_each_role_lands_on_its_home_without_errors(
     world: World, live_server, browser_page, username: str
 ) -> None:
     page, errors = browser_page
-    sign_in(page, live_server.url, username)
+    sign_in(page, live_server.url, username, PASSWORD)
     assert page.locator("h1").count() == 1
     screenshot(page, f"home-{username}")
     assert not errors, errors

@@ -4,48 +4,18 @@ batch page polls its progress with htmx and reloads itself when the work is done
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.browser import screenshot, sign_in
 from tests.conftest import PASSWORD, World
-from tests.web.conftest import CHROMIUM, FLAGS, require_chromium, screenshot
 from tisheng.intake import progress, services
 from tisheng.intake.choices import BatchStatus, SubmissionStatus
 from tisheng.intake.models import ImportBatch, Submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(live_server) -> Iterator[tuple[object, list[str]]]:
-    require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        try:
-            yield page, errors
-        finally:
-            context.close()
-            browser.close()
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/home/")
 
 
 def classes_file(path: Path, rows: list[list[object]]) -> Path:
@@ -62,7 +32,7 @@ def classes_file(path: Path, rows: list[list[object]]) -> Path:
 def test_clerk_uploads_commits_and_submits(world: World, live_server, browser_page, tmp_path: Path) -> None:
     page, errors = browser_page
     base = live_server.url
-    sign_in(page, base, "clerk_a")
+    sign_in(page, base, "clerk_a", PASSWORD)
     page.goto(f"{base}/intake/")
     screenshot(page, "intake-school-home")
     page.click("a[href='/intake/upload/?dataset=classes']")
@@ -99,7 +69,7 @@ def test_batch_page_polls_progress_and_reloads_when_done(world: World, live_serv
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.VALIDATING)
     progress.reporter(batch.pk)(40, "检查重复与权限")
 
-    sign_in(page, live_server.url, "clerk_a")
+    sign_in(page, live_server.url, "clerk_a", PASSWORD)
     page.goto(f"{live_server.url}/intake/batches/{batch.pk}/")
     assert page.locator("progress").get_attribute("value") == "40"
     progress.reporter(batch.pk)(60, "检查跨行规则")
@@ -131,7 +101,7 @@ def test_admin_filters_the_submissions_on_the_intake_home(world: World, live_ser
         services.commit_batch(batch, user)
     services.submit(Submission.objects.get(school=world.school_b), world.users["principal_b"])
 
-    sign_in(page, live_server.url, "admin")
+    sign_in(page, live_server.url, "admin", PASSWORD)
     page.goto(f"{live_server.url}/intake/")
     results = page.locator("#results table.data tbody tr")
     assert results.count() == 2

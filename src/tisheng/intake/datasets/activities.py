@@ -12,10 +12,9 @@ from django.db import models
 
 from tisheng.census import choices as c
 from tisheng.census.models import Activity
-from tisheng.core.models import School
 from tisheng.intake.cells import Choice, Date, Integer, Text
 from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, error, registry
-from tisheng.intake.datasets.common import RecordDataset, keys_at, school_year_bounds, school_year_label, zh
+from tisheng.intake.datasets.common import SchoolRecords, date_in_school_year, school_year_bounds, zh
 
 ACTIVITY_ALIASES: dict[str, str] = {
     "家长会": c.ActivityKind.PARENT_MEETING,
@@ -39,7 +38,7 @@ BY_RESEARCHER = (c.ActivityKind.RESEARCHER_LECTURE, c.ActivityKind.CLASS_OBSERVA
 
 
 @registry.register
-class ActivitiesDataset(RecordDataset):
+class ActivitiesDataset(SchoolRecords):
     name = "activities"
     title = "活动记录"
     sheet = "活动记录"
@@ -84,15 +83,7 @@ class ActivitiesDataset(RecordDataset):
 
     def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
         v = row.values
-        if ctx.year is not None:
-            first, last = school_year_bounds(ctx.year)
-            if not first <= v["date"] <= last:
-                yield error(
-                    row.at("date", self),
-                    f"活动日期 {v['date']:%Y-%m-%d} 不在所选的 {school_year_label(ctx.year)} 内",
-                    "请核对日期，或在上传时选择活动所在的学年",
-                    v["date"],
-                )
+        yield from date_in_school_year(self, row, ctx, "活动")
         if v["kind"] in BY_RESEARCHER and not v.get("person"):
             yield error(
                 row.at("person", self),
@@ -104,25 +95,3 @@ class ActivitiesDataset(RecordDataset):
         assert ctx.year is not None
         first, last = school_year_bounds(ctx.year)
         return Activity.objects.filter(date__range=(first, last)).select_related("school")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(school__in=schools)
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(school__code__in=keys_at(keys, 0))
-
-    def values_of(self, obj: Activity) -> dict[str, Any]:
-        return {
-            "school_code": obj.school.code,
-            "kind": obj.kind,
-            "date": obj.date,
-            "title": obj.title,
-            "person": obj.person,
-            "participants": obj.participants,
-        }
-
-    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        fields = {k: values[k] for k in ("kind", "date", "title", "person", "participants")}
-        return {"school": ctx.schools_by_code[values["school_code"]], **fields}

@@ -6,18 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
-
 from tisheng.census.models import Birth
-from tisheng.core.models import School
 from tisheng.intake.cells import Integer
 from tisheng.intake.datasets.base import Column, Context, Issue, Row, registry
-from tisheng.intake.datasets.common import RecordDataset, keys_at, towns, year_column
+from tisheng.intake.datasets.common import YearTownRecords, towns, year_column
 from tisheng.intake.datasets.population import TOWN_COLUMN, check_year_and_town
 
 
 @registry.register
-class BirthsDataset(RecordDataset):
+class BirthsDataset(YearTownRecords):
     name = "births"
     title = "出生人口"
     sheet = "出生人口"
@@ -36,20 +33,6 @@ class BirthsDataset(RecordDataset):
 
     def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
         yield from check_year_and_town(self, row, ctx)
-
-    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
-        return ()
-
-    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
-        return Birth.objects.select_related("town")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(year__in={row.values["year"] for row in rows})
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(year__in=keys_at(keys, 0))
 
     def values_of(self, obj: Birth) -> dict[str, Any]:
         return {"year": obj.year, "town": obj.town.name, "count": obj.count}

@@ -290,3 +290,101 @@ def check_teachers(dataset: Dataset, rows: list[Row], ctx: Context, *, own_schoo
 
 def keys_at(keys: list[tuple[Any, ...]], index: int) -> set[Any]:
     return {k[index] for k in keys}
+
+
+class SchoolRecords(RecordDataset):
+    """A register whose rows belong to a school (``school`` foreign key): the file replaces the
+    register of the schools it names. ``stored`` lists ``school_code`` and the model's own fields."""
+
+    def own_fields(self) -> tuple[str, ...]:
+        return tuple(k for k in self.stored if k != "school_code")
+
+    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
+        return self.model.objects.select_related("school")
+
+    def in_scope(
+        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
+    ) -> models.QuerySet[Any]:
+        return queryset.filter(school__in=schools)
+
+    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
+        return queryset.filter(school__code__in=keys_at(keys, 0))
+
+    def values_of(self, obj: Any) -> dict[str, Any]:
+        return {"school_code": obj.school.code, **{k: getattr(obj, k) for k in self.own_fields()}}
+
+    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        return {
+            "school": ctx.schools_by_code[values["school_code"]],
+            **{k: values[k] for k in self.own_fields()},
+        }
+
+
+class TeacherRecords(RecordDataset):
+    """A register whose rows belong to a teacher of the uploading school (``teacher`` foreign key):
+    ``stored`` lists ``school_code``, ``staff_number`` and the model's own fields."""
+
+    def own_fields(self) -> tuple[str, ...]:
+        return tuple(k for k in self.stored if k not in ("school_code", "staff_number"))
+
+    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
+        yield from check_teachers(self, rows, ctx, own_school=True)
+
+    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
+        return self.model.objects.select_related("teacher__school")
+
+    def in_scope(
+        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
+    ) -> models.QuerySet[Any]:
+        return queryset.filter(teacher__school__in=schools)
+
+    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
+        return queryset.filter(teacher__staff_number__in=keys_at(keys, 0))
+
+    def values_of(self, obj: Any) -> dict[str, Any]:
+        return {
+            "school_code": obj.teacher.school.code,
+            "staff_number": obj.teacher.staff_number,
+            **{k: getattr(obj, k) for k in self.own_fields()},
+        }
+
+    def prepare(self, ctx: Context, values: list[dict[str, Any]]) -> None:
+        teachers(ctx, [v["staff_number"] for v in values])
+
+    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        teacher = teachers(ctx, [values["staff_number"]])[values["staff_number"]]
+        return {"teacher": teacher, **{k: values[k] for k in self.own_fields()}}
+
+
+def date_in_school_year(dataset: Dataset, row: Row, ctx: Context, what: str) -> Iterator[Issue]:
+    """A dated record of a per-year register must fall in the chosen 学年 (9月1日 – 8月31日)."""
+    if ctx.year is None:
+        return
+    day = row.values["date"]
+    first, last = school_year_bounds(ctx.year)
+    if not first <= day <= last:
+        yield error(
+            row.at("date", dataset),
+            f"{what}日期 {day:%Y-%m-%d} 不在所选的 {school_year_label(ctx.year)} 内",
+            f"请核对日期，或在上传时选择{what}所在的学年",
+            day,
+        )
+
+
+class YearTownRecords(RecordDataset):
+    """District-wide counts by calendar year and town (population, births): a file replaces the years
+    it holds."""
+
+    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
+        return ()
+
+    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
+        return self.model.objects.select_related("town")
+
+    def in_scope(
+        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
+    ) -> models.QuerySet[Any]:
+        return queryset.filter(year__in={row.values["year"] for row in rows})
+
+    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
+        return queryset.filter(year__in=keys_at(keys, 0))

@@ -3,27 +3,18 @@ what was done. Not per 学年: the file is the complete record of the school's p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from django.db import models
-
 from tisheng.census.models import EthicsViolation
-from tisheng.core.models import School
 from tisheng.intake.cells import Date, Text
-from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, registry
+from tisheng.intake.datasets.base import SCHOOL_CODE, Column, registry
 from tisheng.intake.datasets.common import (
     STAFF_NUMBER,
     TEACHER_NAME,
-    RecordDataset,
-    check_teachers,
-    keys_at,
-    teachers,
+    TeacherRecords,
 )
 
 
 @registry.register
-class EthicsViolationsDataset(RecordDataset):
+class EthicsViolationsDataset(TeacherRecords):
     name = "ethics_violations"
     title = "师德失范记录"
     sheet = "师德失范"
@@ -71,37 +62,3 @@ class EthicsViolationsDataset(RecordDataset):
     )  # fmt: skip
     model = EthicsViolation
     stored = ("school_code", "staff_number", "date", "description", "handling")
-
-    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
-        yield from check_teachers(self, rows, ctx, own_school=True)
-
-    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
-        return EthicsViolation.objects.select_related("teacher__school")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(teacher__school__in=schools)
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(teacher__staff_number__in=keys_at(keys, 0))
-
-    def values_of(self, obj: EthicsViolation) -> dict[str, Any]:
-        return {
-            "school_code": obj.teacher.school.code,
-            "staff_number": obj.teacher.staff_number,
-            "date": obj.date,
-            "description": obj.description,
-            "handling": obj.handling,
-        }
-
-    def prepare(self, ctx: Context, values: list[dict[str, Any]]) -> None:
-        teachers(ctx, [v["staff_number"] for v in values])
-
-    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        return {
-            "teacher": teachers(ctx, [values["staff_number"]])[values["staff_number"]],
-            "date": values["date"],
-            "description": values["description"],
-            "handling": values["handling"],
-        }

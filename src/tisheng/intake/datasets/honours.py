@@ -5,23 +5,16 @@ staff (the teachers whose school, in the 教职工名册, is this school), all y
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from django.db import models
 
 from tisheng.census import choices as c
 from tisheng.census.models import Honour
-from tisheng.core.models import School
 from tisheng.intake.cells import Choice
 from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, error, registry
 from tisheng.intake.datasets.common import (
     LEVEL,
     STAFF_NUMBER,
     TEACHER_NAME,
-    RecordDataset,
-    check_teachers,
-    keys_at,
-    teachers,
+    TeacherRecords,
     year_column,
 )
 
@@ -35,7 +28,7 @@ HONOUR_ALIASES: dict[str, str] = {
 
 
 @registry.register
-class HonoursDataset(RecordDataset):
+class HonoursDataset(TeacherRecords):
     name = "honours"
     title = "教师荣誉"
     sheet = "教师荣誉"
@@ -80,33 +73,3 @@ class HonoursDataset(RecordDataset):
                 "请核对授予年份",
                 row.values["year"],
             )
-
-    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
-        yield from check_teachers(self, rows, ctx, own_school=True)
-
-    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
-        return Honour.objects.select_related("teacher__school")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(teacher__school__in=schools)
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(teacher__staff_number__in=keys_at(keys, 0))
-
-    def values_of(self, obj: Honour) -> dict[str, Any]:
-        return {
-            "school_code": obj.teacher.school.code,
-            "staff_number": obj.teacher.staff_number,
-            "kind": obj.kind,
-            "level": obj.level,
-            "year": obj.year,
-        }
-
-    def prepare(self, ctx: Context, values: list[dict[str, Any]]) -> None:
-        teachers(ctx, [v["staff_number"] for v in values])
-
-    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        teacher = teachers(ctx, [values["staff_number"]])[values["staff_number"]]
-        return {"teacher": teacher, "kind": values["kind"], "level": values["level"], "year": values["year"]}

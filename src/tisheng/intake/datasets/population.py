@@ -7,14 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
-
 from tisheng.census import choices as c
 from tisheng.census.models import PopulationCount
-from tisheng.core.models import School
 from tisheng.intake.cells import Choice, Integer, Text
 from tisheng.intake.datasets.base import Column, Context, Issue, Row, error, registry
-from tisheng.intake.datasets.common import RecordDataset, keys_at, towns, year_column
+from tisheng.intake.datasets.common import RecordDataset, YearTownRecords, towns, year_column
 
 TOWN_COLUMN = Column(
     "town",
@@ -39,7 +36,7 @@ def check_year_and_town(dataset: RecordDataset, row: Row, ctx: Context) -> Itera
 
 
 @registry.register
-class PopulationDataset(RecordDataset):
+class PopulationDataset(YearTownRecords):
     name = "population"
     title = "分年龄人口"
     sheet = "分年龄人口"
@@ -73,20 +70,6 @@ class PopulationDataset(RecordDataset):
 
     def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
         yield from check_year_and_town(self, row, ctx)
-
-    def check_rows(self, rows: list[Row], ctx: Context) -> Iterable[Issue]:
-        return ()
-
-    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
-        return PopulationCount.objects.select_related("town")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(year__in={row.values["year"] for row in rows})
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(year__in=keys_at(keys, 0))
 
     def values_of(self, obj: PopulationCount) -> dict[str, Any]:
         return {

@@ -5,16 +5,12 @@ school's complete register, all years."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from django.db import models
 
 from tisheng.census import choices as c
 from tisheng.census.models import Recognition
-from tisheng.core.models import School
 from tisheng.intake.cells import Choice, Text
 from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, error, registry
-from tisheng.intake.datasets.common import LEVEL, RecordDataset, keys_at, year_column
+from tisheng.intake.datasets.common import LEVEL, SchoolRecords, year_column
 
 RECOGNITION_ALIASES: dict[str, str] = {
     "德育示范校": c.RecognitionKind.MORAL_EDUCATION_SCHOOL, "德育示范学校": c.RecognitionKind.MORAL_EDUCATION_SCHOOL,
@@ -29,7 +25,7 @@ RECOGNITION_ALIASES: dict[str, str] = {
 
 
 @registry.register
-class RecognitionsDataset(RecordDataset):
+class RecognitionsDataset(SchoolRecords):
     name = "recognitions"
     title = "认定与荣誉"
     sheet = "认定与荣誉"
@@ -85,28 +81,3 @@ class RecognitionsDataset(RecordDataset):
             yield error(row.at("year", self), f"年份 {v['year']} 还没有到", "请核对认定年份", v["year"])
         if v["kind"] == c.RecognitionKind.OTHER and not v.get("title"):
             yield error(row.at("title", self), "类别为“其他”的认定必须填写名称", "请填写认定或荣誉的具体名称")
-
-    def queryset(self, ctx: Context) -> models.QuerySet[Any]:
-        return Recognition.objects.select_related("school")
-
-    def in_scope(
-        self, queryset: models.QuerySet[Any], ctx: Context, schools: list[School], rows: list[Row]
-    ) -> models.QuerySet[Any]:
-        return queryset.filter(school__in=schools)
-
-    def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
-        return queryset.filter(school__code__in=keys_at(keys, 0))
-
-    def values_of(self, obj: Recognition) -> dict[str, Any]:
-        return {
-            "school_code": obj.school.code,
-            "kind": obj.kind,
-            "level": obj.level,
-            "year": obj.year,
-            "title": obj.title,
-            "issuer": obj.issuer,
-        }
-
-    def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        fields = {k: values[k] for k in ("kind", "level", "year", "title", "issuer")}
-        return {"school": ctx.schools_by_code[values["school_code"]], **fields}

@@ -16,9 +16,9 @@ from tisheng.intake.cells import Choice, Date, Text
 from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, error, registry, warning
 from tisheng.intake.datasets.common import (
     RecordDataset,
+    date_in_school_year,
     keys_at,
     school_year_bounds,
-    school_year_label,
     school_year_name,
     students,
 )
@@ -92,15 +92,7 @@ class StatusChangesDataset(RecordDataset):
 
     def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
         v = row.values
-        if ctx.year is not None:
-            first, last = school_year_bounds(ctx.year)
-            if not first <= v["date"] <= last:
-                yield error(
-                    row.at("date", self),
-                    f"异动日期 {v['date']:%Y-%m-%d} 不在所选的 {school_year_label(ctx.year)} 内",
-                    "请核对日期，或在上传时选择异动所在的学年",
-                    v["date"],
-                )
+        yield from date_in_school_year(self, row, ctx, "异动")
         if v["kind"] in TRANSFERS and not v.get("other_school"):
             yield warning(
                 row.at("other_school", self), "转学没有填写对方学校", "请填写转入的原学校或转出的去向学校"

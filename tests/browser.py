@@ -1,4 +1,4 @@
-"""Shared set-up for the browser tests: Playwright driving Debian's Chromium, headless.
+"""Shared by every browser test: Playwright driving Debian's Chromium, headless.
 
 Chromium is not downloaded by Playwright (the machine reaches no browser builds): it is Debian's
 ``/usr/bin/chromium``, installed by ``.ci/run``. Where it is missing the browser tests are skipped with
@@ -62,3 +62,12 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def sign_in(page: object, base: str, username: str, password: str) -> None:
+    """Sign in through the real login form and wait for the home page."""
+    page.goto(f"{base}/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/home/")  # type: ignore[attr-defined]
