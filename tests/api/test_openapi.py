@@ -7,13 +7,31 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import django_filters as df
 import pytest
 from django.test import Client
 
 from tests.api.conftest import body
+from tisheng.api.census_filters import (
+    BirthFilterSet,
+    CertificateFilterSet,
+    EnrolmentFilterSet,
+    EthicsViolationFilterSet,
+    FacilityReportFilterSet,
+    HonourFilterSet,
+    PopulationCountFilterSet,
+    RotationFilterSet,
+    SchoolClassFilterSet,
+    StatusChangeFilterSet,
+    StudentFilterSet,
+    TeacherFilterSet,
+    TeacherYearFilterSet,
+)
 from tisheng.api.docs import ASSETS
 from tisheng.api.urls import api
+from tisheng.census.filters import ActivityFilterSet, RecognitionFilterSet
 from tisheng.core.filters import DepartmentFilterSet, SchoolFilterSet, SchoolGroupFilterSet, TownFilterSet
+from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 
 EXPECTED_OPERATIONS = {
     ("get", "/api/schools"),
@@ -27,6 +45,31 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/departments/{department_id}"),
     ("get", "/api/me"),
     ("get", "/api/years"),
+}
+#: The read endpoints of the data sets (tisheng.api.census): a list and a record of each.
+DATA_SETS = {
+    "classes": "class_id",
+    "students": "student_id",
+    "enrolments": "enrolment_id",
+    "status-changes": "change_id",
+    "teachers": "teacher_id",
+    "teacher-years": "record_id",
+    "certificates": "certificate_id",
+    "honours": "honour_id",
+    "rotations": "rotation_id",
+    "ethics-violations": "violation_id",
+    "facility-reports": "report_id",
+    "population": "count_id",
+    "births": "birth_id",
+    "recognitions": "recognition_id",
+    "activities": "activity_id",
+    "batches": "batch_id",
+    "submissions": "submission_id",
+}
+EXPECTED_OPERATIONS |= {
+    operation
+    for path, key in DATA_SETS.items()
+    for operation in (("get", f"/api/{path}"), ("get", f"/api/{path}/{{{key}}}"))
 }
 
 
@@ -139,3 +182,93 @@ def test_schema_matches_the_mounted_api() -> None:
     """The document the view serves is the API's own (no stale copy)."""
     document = api.get_openapi_schema(path_prefix="/api/")
     assert operations(document) == EXPECTED_OPERATIONS
+
+
+# --- the data sets ----------------------------------------------------------------------------------
+
+DATA_SET_FILTERS = {
+    "/api/classes": SchoolClassFilterSet,
+    "/api/students": StudentFilterSet,
+    "/api/enrolments": EnrolmentFilterSet,
+    "/api/status-changes": StatusChangeFilterSet,
+    "/api/teachers": TeacherFilterSet,
+    "/api/teacher-years": TeacherYearFilterSet,
+    "/api/certificates": CertificateFilterSet,
+    "/api/honours": HonourFilterSet,
+    "/api/rotations": RotationFilterSet,
+    "/api/ethics-violations": EthicsViolationFilterSet,
+    "/api/facility-reports": FacilityReportFilterSet,
+    "/api/population": PopulationCountFilterSet,
+    "/api/births": BirthFilterSet,
+    "/api/recognitions": RecognitionFilterSet,
+    "/api/activities": ActivityFilterSet,
+    "/api/batches": BatchFilterSet,
+    "/api/submissions": SubmissionFilterSet,
+}
+RANGE_SUFFIXES = {df.DateFromToRangeFilter: ("after", "before"), df.RangeFilter: ("min", "max")}
+
+
+def parameter_names(filterset_class: type[df.FilterSet]) -> set[str]:
+    """The query parameters of a filter set: a range filter is read as two."""
+    names: set[str] = set()
+    for name, flt in filterset_class.base_filters.items():
+        suffixes = next((s for kind, s in RANGE_SUFFIXES.items() if isinstance(flt, kind)), None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return names
+
+
+@pytest.mark.parametrize(("path", "filterset_class"), DATA_SET_FILTERS.items())
+def test_data_set_filters_are_declared(schema: dict[str, Any], path: str, filterset_class: type) -> None:
+    declared = parameters(schema, path)
+    assert declared == parameter_names(filterset_class) | {"limit", "offset"}
+    for parameter in schema["paths"][path]["get"]["parameters"]:
+        assert parameter.get("description"), parameter["name"]
+
+
+def test_the_common_filters_are_everywhere_they_apply() -> None:
+    for path, filterset_class in DATA_SET_FILTERS.items():
+        if path in {"/api/population", "/api/births", "/api/recognitions", "/api/activities"}:
+            continue  # no school (population, births) or the list page's own filters
+        if path in {"/api/batches", "/api/submissions"}:
+            continue  # the intake pages' filters: academic_year (id) and school
+        assert {"school", "school_code"} <= set(filterset_class.base_filters), path
+        if path != "/api/certificates":
+            assert "year" in filterset_class.base_filters, path
+
+
+def test_data_set_filter_parameters_are_typed(schema: dict[str, Any]) -> None:
+    def types(path: str) -> dict[str, Any]:
+        parameters = schema["paths"][path]["get"]["parameters"]
+        return {p["name"]: p["schema"]["anyOf"][0] for p in parameters if "anyOf" in p["schema"]}
+
+    classes = types("/api/classes")
+    assert classes["year"] == {"type": "integer"}
+    assert classes["school"] == {"type": "integer"}
+    assert classes["school_code"] == {"type": "string"}
+    assert 11 in classes["grade"]["enum"]
+    assert classes["grade"]["type"] == "integer"
+    assert "junior" in classes["stage"]["enum"]
+    assert types("/api/activities")["date_after"] == {"type": "string", "format": "date"}
+    assert types("/api/recognitions")["year_min"] == {"type": "integer"}
+
+
+@pytest.mark.parametrize("path", sorted(DATA_SET_FILTERS))
+def test_data_set_lists_document_who_may_read_them(schema: dict[str, Any], path: str) -> None:
+    operation = schema["paths"][path]["get"]
+    assert {"200", "401", "403", "422"} <= set(operation["responses"])
+    assert "Read by" in operation["description"]
+    record = next(p for p in schema["paths"] if p.startswith(f"{path}/{{"))
+    assert {"200", "401", "404"} <= set(schema["paths"][record]["get"]["responses"])
+
+
+def test_people_lists_say_department_users_get_403(schema: dict[str, Any]) -> None:
+    for path in ("/api/students", "/api/teachers", "/api/enrolments", "/api/batches"):
+        assert "Department users get 403" in schema["paths"][path]["get"]["description"], path
+    assert "Department users get 403" not in schema["paths"]["/api/classes"]["get"]["description"]
+
+
+def test_records_never_document_a_full_id_number(schema: dict[str, Any]) -> None:
+    student = schema["components"]["schemas"]["StudentOut"]["properties"]
+    assert "id_number" not in student
+    assert "id_number_masked" in student
+    assert "masked" in student["student_number"]["description"]

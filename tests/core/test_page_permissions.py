@@ -189,3 +189,18 @@ def test_htmx_request_gets_only_the_table(client_for, world: World) -> None:
     text = response.content.decode()
     assert "<table" in text
     assert "<html" not in text
+
+
+def test_group_list_counts_every_member_for_a_school_user(client_for, world: World) -> None:
+    """A principal sees the whole membership count of the own group, not only the own school."""
+    response = client_for("principal_a").get(reverse("core:group-list"))
+    rows = {row[0].value: row[3].value for row in response.context["table"].body()}
+    assert rows == {"宁华大学区": 2}
+
+
+def test_numbers_are_grouped_in_chinese(client_for, world: World) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert Template("{% load humanize %}{{ n|intcomma }}").render(Context({"n": 42795})) == "42,795"

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 
-from tisheng.api import organisation
+from tisheng.api import census, organisation
 from tisheng.api.auth import SessionAuth, TokenAuth
 from tisheng.api.docs import ASSET_URL_NAME, OfflineSwagger, docs_asset
 from tisheng.api.errors import install_handlers
@@ -57,4 +57,5 @@ api = TishengAPI(
 )
 install_handlers(api)
 api.add_router("", organisation.router)
+api.add_router("", census.router)
 api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name=ASSET_URL_NAME)(docs_asset)

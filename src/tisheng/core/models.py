@@ -673,3 +673,6 @@ class ChangeRecord(models.Model):
         """(field, before, after) for every changed field, in field order."""
         before, after = self.before or {}, self.after or {}
         return [(name, before.get(name), after.get(name)) for name in self.changed]
+
+
+from tisheng.core.evidence import Evidence  # noqa: E402,F401

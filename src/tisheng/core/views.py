@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,21 +117,16 @@ class GroupListView(ObjectListView):
     title = _("School groups")
 
     def get_queryset(self) -> QuerySet[SchoolGroup]:
+        # Counted by subqueries, not by annotating the restricted query: a school user's scope joins
+        # the memberships, and a Count over that join would see only the user's own school.
         today = timezone.localdate()
-        active = Q(memberships__valid_from__lte=today) & (
-            Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gt=today)
-        )
-        lead = (
-            GroupMembership.objects.filter(group=OuterRef("pk"), role=MembershipRole.LEAD)
-            .active_on(today)
-            .values("school__name")[:1]
-        )
+        current = GroupMembership.objects.filter(group=OuterRef("pk")).active_on(today)
+        lead = current.filter(role=MembershipRole.LEAD).values("school__name")[:1]
+        members = current.order_by().values("group").annotate(n=Count("pk")).values("n")
         return (
             super()
             .get_queryset()
-            .annotate(
-                member_count=Count("memberships", filter=active, distinct=True), lead_name=Subquery(lead)
-            )
+            .annotate(member_count=Coalesce(Subquery(members), 0), lead_name=Subquery(lead))
         )
 
 

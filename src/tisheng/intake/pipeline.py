@@ -22,7 +22,7 @@ from tisheng.core.choices import ChangeSource, Role
 from tisheng.core.models import AcademicYear, School, User
 from tisheng.core.permissions import VIEW
 from tisheng.intake import reader
-from tisheng.intake.cells import CellError, is_blank, normalise_text
+from tisheng.intake.cells import CellError, IdNumber, is_blank, normalise_text
 from tisheng.intake.choices import SubmissionStatus
 from tisheng.intake.datasets.base import (
     Change,
@@ -243,7 +243,9 @@ def read_sheet(dataset: Dataset, sheet: reader.Sheet, ctx: Context, outcome: Out
             try:
                 values[column.key] = column.cell.parse(raw)
             except CellError as exc:
-                outcome.add(error(place, exc.message, exc.hint, raw))
+                # never echo a full 身份证 number back into the stored issue list
+                shown = "（已隐藏）" if isinstance(column.cell, IdNumber) else raw
+                outcome.add(error(place, exc.message, exc.hint, shown))
                 bad = True
         if bad:
             continue

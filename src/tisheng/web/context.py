@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tisheng.census.models import Activity, Recognition
 from tisheng.core.choices import Role
 from tisheng.core.models import Department, School, SchoolGroup, Town
 from tisheng.core.permissions import VIEW, can_any
@@ -37,6 +38,8 @@ NAVIGATION = (
     ),
     NavItem(_("School groups"), "core:group-list", SchoolGroup),
     NavItem(_("Departments"), "core:department-list", Department),
+    NavItem(_("Recognitions"), "census:recognition-list", Recognition),
+    NavItem(_("Activity records"), "census:activity-list", Activity),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )
