@@ -162,3 +162,10 @@ def client_for(world: World):
 def _fast_passwords(settings: object) -> None:
     """Hash test passwords cheaply; the production hasher is PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _indicator_settings(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Snapshots go to a temporary folder; approval does not recompute unless a test asks for it."""
+    settings.INDICATOR_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "snapshots"  # type: ignore[attr-defined]
+    settings.RECOMPUTE_ON_APPROVAL = False  # type: ignore[attr-defined]

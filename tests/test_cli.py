@@ -39,6 +39,9 @@ def test_help_lists_every_command(capsys) -> None:
         "import",
         "datasets",
         "template",
+        "compute",
+        "indicators",
+        "catalogue",
         "manage",
     }
     for command in commands:

@@ -63,19 +63,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tisheng.demo.registry import DemoError
 
     print(f"数据库：{database_label()}")
-    print("[1/3] 建立数据库结构（迁移）…")
+    print("[1/4] 建立数据库结构（迁移）…")
     migrate()
-    print(f"[2/3] 生成演示区县数据（种子 {args.seed}）…")
+    print(f"[2/4] 生成演示区县数据（种子 {args.seed}）…")
     try:
         summary = generate(args.seed, reset=args.reset, progress=lambda step: print(f"      · {step}"))
     except DemoError as exc:
         raise CliError(str(exc)) from None
+    print("[3/4] 计算各学年的全部指标…")
+    from tisheng.indicators.choices import RunTrigger
+    from tisheng.indicators.services import compute_all
+
+    for run in compute_all(trigger=RunTrigger.DEMO):
+        print(f"      · {run.academic_year}：{run.value_count} 个指标值（{run.seconds:.1f} 秒）")
     print()
     print(format_summary(summary))
     print()
     if args.no_serve:
         return 0
-    print(f"[3/3] 启动网站：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
+    print(f"[4/4] 启动网站：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）")
     return serve(args.host, args.port, args.threads)
 
 
@@ -89,6 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def serve(host: str, port: int, threads: int) -> int:
     import waitress
 
+    import tisheng.indicators.engine.measures  # noqa: F401  (load Ibis/DuckDB now, not on the first request)
     from tisheng.config.wsgi import application
     from tisheng.intake.services import fail_interrupted
 
@@ -353,6 +360,153 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compute(args: argparse.Namespace) -> int:
+    from tisheng.core.models import AcademicYear
+    from tisheng.indicators import services
+    from tisheng.indicators.models import IndicatorRun
+
+    years = AcademicYear.objects.order_by("start_year")
+    if args.year:
+        years = years.filter(start_year=args.year)
+        if not years.exists():
+            raise CliError(
+                f"找不到 {args.year} 学年（已有：{'、'.join(str(y.start_year) for y in AcademicYear.objects.all())}）"
+            )
+    if not years.exists():
+        raise CliError("数据库中还没有学年：请先运行 tisheng demo 或导入数据")
+    if args.verify:
+        failed = 0
+        for year in years:
+            run = IndicatorRun.objects.filter(academic_year=year, is_current=True).first()
+            if run is None:
+                print(f"{year}：还没有计算结果")
+                failed += 1
+                continue
+            differences = services.verify(run, args.backend)
+            if differences:
+                failed += 1
+                print(f"{year}：复算与保存的结果不一致（{len(differences)} 处）：", file=sys.stderr)
+                for line in differences[:20]:
+                    print(f"  {line}", file=sys.stderr)
+            else:
+                print(f"{year}：复算一致（快照 {run.snapshot_id}，{run.value_count} 个指标值）")
+        return 1 if failed else 0
+    bar = ProgressBar()
+    for year in years:
+        try:
+            run = services.compute_year(year, backend_name=args.backend, progress=bar.show)
+        except services.ComputeError as exc:
+            bar.done()
+            raise CliError(str(exc)) from None
+        bar.done()
+        print(
+            f"{year}：{run.value_count} 个指标值，快照 {run.snapshot_id}，{run.backend}，用时 {run.seconds:.2f} 秒"
+        )
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from tisheng.indicators import present, services
+    from tisheng.indicators.catalogue import catalogue
+    from tisheng.indicators.models import IndicatorValue
+
+    definitions = catalogue()
+    if args.id and args.id not in definitions:
+        close = [i for i in definitions if args.id in i][:5]
+        raise CliError(
+            f"未知的指标 {args.id}"
+            + (f"，是否是：{'、'.join(close)}" if close else "（tisheng catalogue 查看）")
+        )
+    values = IndicatorValue.objects.current().select_related("academic_year", "run")
+    if args.year:
+        values = values.filter(academic_year__start_year=args.year)
+    if args.level:
+        values = values.filter(level=args.level)
+    if args.id:
+        values = values.filter(indicator=args.id)
+    if args.stage is not None:
+        values = values.filter(stage=args.stage)
+    values = values.order_by(
+        "academic_year__start_year", "indicator", "level", "org_code", "stage", "breakdown"
+    )
+    if not values.exists():
+        raise CliError("没有符合条件的指标值：请先运行 tisheng compute")
+    overrides = {}
+    records = []
+    names = services.org_names()
+    for v in values.iterator(chunk_size=2000):
+        d = definitions[v.indicator]
+        overrides = v.run.overrides
+        org_name = names.get(v.org_code, v.org_code)
+        records.append(
+            {
+                "year": v.academic_year.start_year,
+                "indicator": v.indicator,
+                "name": d.name_zh,
+                "level": v.level,
+                "org_code": v.org_code,
+                "org_name": org_name,
+                "stage": v.stage,
+                "breakdown": v.breakdown,
+                "value": None if v.value is None else str(present.rounded(d, v.value)),
+                "value_exact": None if v.value is None else str(present.plain(v.value)),
+                "unit": d.unit_zh,
+                "numerator": str(present.plain(v.numerator)),
+                "denominator": None if v.denominator is None else str(present.plain(v.denominator)),
+                "threshold": present.threshold_text(d, v.stage, overrides),
+                "met": v.met,
+                "verified": d.is_verified,
+                "rows": v.rows,
+                "definition_version": v.definition_version,
+                "snapshot": v.run.snapshot_id,
+                "detail": v.detail,
+            }
+        )
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        met_text = {True: "达标", False: "未达标", None: ""}
+        for r in records:
+            flag = "" if r["verified"] else "〔未核实〕"
+            stage = present.stage_label(r["stage"]) if r["stage"] else ""
+            part = present.breakdown_label(r["breakdown"]) if r["breakdown"] else ""
+            value = "—" if r["value"] is None else f"{r['value']}{r['unit'] if r['unit'] == '%' else ''}"
+            print(
+                f"{r['year']}\t{r['name']}{flag}\t{present.level_label(r['level'])}\t{r['org_name']}\t{stage}\t{part}\t"
+                f"{value}\t{r['threshold']}\t{met_text[r['met']]}"
+            )
+    return 0
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tisheng.indicators import present
+    from tisheng.indicators.catalogue import catalogue
+
+    definitions = list(catalogue().values())
+    if args.docs:
+        out = Path(args.docs)
+        out.mkdir(parents=True, exist_ok=True)
+        for d in definitions:
+            (out / f"{d.id}.md").write_text(present.documentation(d), encoding="utf-8")
+        (out / "README.md").write_text(present.index_page(definitions), encoding="utf-8")
+        print(f"已生成 {len(definitions)} 个指标说明页：{out}/")
+        return 0
+    for d in definitions:
+        flag = "" if d.is_verified else "〔未核实〕"
+        print(f"{d.id}\t{d.name_zh}{flag}\t{d.group}\t{present.formula_text(d)}")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -448,6 +602,31 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", required=True, help="输出文件，例如 班级表.xlsx")
     template.add_argument("--school", help="学校标识码：预先填入模板")
     template.add_argument("--year", type=int, help="学年起始年份：写入统计时点说明")
+
+    compute = add("compute", cmd_compute, "冻结学年数据快照并计算全部指标（各层级），结果保存为当前值")
+    compute.add_argument("--year", type=int, help="只计算该学年（起始年份，如 2025）；缺省计算所有学年")
+    compute.add_argument("--backend", choices=["duckdb", "pyspark"], help="计算后端（缺省 duckdb）")
+    compute.add_argument("--verify", action="store_true", help="从保存的快照复算，核对与保存的结果是否一致")
+
+    indicators = add("indicators", cmd_indicators, "输出已计算的指标值")
+    indicators.add_argument("--year", type=int, help="学年起始年份（缺省为所有学年）")
+    indicators.add_argument(
+        "--level", choices=["school", "town", "district"], help="层级：学校、镇（街道）、区县"
+    )
+    indicators.add_argument(
+        "--id", help="指标编号，例如 enrolment.preschool_gross_rate（tisheng catalogue 查看）"
+    )
+    indicators.add_argument(
+        "--stage", help="学段：preschool、primary、junior、senior；空字符串表示全部学段合计"
+    )
+    indicators.add_argument(
+        "--format", choices=["table", "json", "csv"], default="table", help="输出格式（缺省 table）"
+    )
+
+    catalogue_parser = add("catalogue", cmd_catalogue, "列出指标目录；--docs 生成每个指标的说明页")
+    catalogue_parser.add_argument(
+        "--docs", metavar="目录", help="把说明页（Markdown）写到该目录，例如 docs/indicators"
+    )
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -140,7 +140,8 @@ def facts(world: World) -> Facts:
     - teachers: 赵老师 (A) and 钱老师 (B), each with a 2025 record, a certificate and an honour;
       rotations A → C (from 2025-09-01) and B → A (2023-09-01 to 2024-07-15); a violation of 钱老师;
     - facility reports of A and B (2025), recognitions and activities of A and B, a researcher's activity;
-    - population (2025 宁华路街道 6 岁 M/F, 2024 兴泾镇) and births (2019, both towns);
+    - population (2025 宁华路街道 6 岁 M/F, one boy certified disabled; 2024 兴泾镇) and births (2019,
+      both towns);
     - import batches of A (with findings that quote a full 身份证 number), of B and district-wide; the
       2025 student submissions of A (submitted) and B (draft).
     """
@@ -303,7 +304,9 @@ def facts(world: World) -> Facts:
         kind=c.ActivityKind.RESEARCHER_LECTURE, date=dt.date(2025, 10, 15), person="孙教研员", title="示范课"
     )
 
-    population = PopulationCount.objects.create(year=2025, town=world.urban, age=6, sex=c.Sex.MALE, count=120)
+    population = PopulationCount.objects.create(
+        year=2025, town=world.urban, age=6, sex=c.Sex.MALE, count=120, disabled_certified=1
+    )
     PopulationCount.objects.create(year=2025, town=world.urban, age=6, sex=c.Sex.FEMALE, count=110)
     PopulationCount.objects.create(year=2024, town=world.rural, age=6, sex=c.Sex.MALE, count=80)
     births = Birth.objects.create(year=2019, town=world.urban, count=300)

@@ -358,6 +358,7 @@ def test_population_and_births(client_for: Callable[[str], Client], facts: Facts
         "M",
         120,
     )
+    assert cell["disabled_certified"] == 1
     births = body(detail(client_for("leader"), "births", facts.district["births"].pk))
     assert (births["year"], births["town"]["code"], births["count"]) == (2019, world.urban.code, 300)
 

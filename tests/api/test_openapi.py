@@ -31,6 +31,7 @@ from tisheng.api.docs import ASSETS
 from tisheng.api.urls import api
 from tisheng.census.filters import ActivityFilterSet, RecognitionFilterSet
 from tisheng.core.filters import DepartmentFilterSet, SchoolFilterSet, SchoolGroupFilterSet, TownFilterSet
+from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilterSet
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 
 EXPECTED_OPERATIONS = {
@@ -45,6 +46,10 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/departments/{department_id}"),
     ("get", "/api/me"),
     ("get", "/api/years"),
+    ("get", "/api/indicators"),
+    ("get", "/api/indicators/{indicator_id}"),
+    ("get", "/api/indicator-values"),
+    ("get", "/api/indicator-runs"),
 }
 #: The read endpoints of the data sets (tisheng.api.census): a list and a record of each.
 DATA_SETS = {
@@ -121,6 +126,8 @@ def test_operation_ids_are_short_and_unique(schema: dict[str, Any]) -> None:
         ("/api/towns", TownFilterSet),
         ("/api/groups", SchoolGroupFilterSet),
         ("/api/departments", DepartmentFilterSet),
+        ("/api/indicator-values", IndicatorValueFilterSet),
+        ("/api/indicator-runs", IndicatorRunFilterSet),
     ],
 )
 def test_list_filters_are_declared(schema: dict[str, Any], path: str, filterset_class: type) -> None:

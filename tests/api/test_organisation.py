@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -237,10 +238,14 @@ def test_me(
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_role_lists_the_years(client_for: Callable[[str], Client], world: World, persona: str) -> None:
     AcademicYear.objects.create(start_year=2024)
+    world.year.civil_servant_salary = Decimal("113600.00")
+    world.year.save()
     years = body(client_for(persona).get("/api/years"))["items"]
-    assert [(y["start_year"], y["census_date"], y["is_current"]) for y in years] == [
-        (2025, "2025-09-01", True),
-        (2024, "2024-09-01", False),
+    assert [
+        (y["start_year"], y["census_date"], y["is_current"], y["civil_servant_salary"]) for y in years
+    ] == [
+        (2025, "2025-09-01", True, 113600.0),
+        (2024, "2024-09-01", False, None),
     ]
     assert years[0]["label"] == str(world.year)
 

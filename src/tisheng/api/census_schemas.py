@@ -470,6 +470,10 @@ class PopulationCountOut(Schema):
     age: int
     sex: c.Sex
     count: int = Field(..., description="People")
+    disabled_certified: int = Field(
+        ...,
+        description="Of them, disabled children certified by the 残联 or the education bureau (经认定残疾儿童少年)",
+    )
 
     @computed_field(description="Display label of sex")  # type: ignore[prop-decorator]
     @property

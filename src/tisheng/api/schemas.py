@@ -436,6 +436,11 @@ class YearOut(Schema):
     start_year: int = Field(..., description="First year (2025 = 2025—2026学年)")
     census_date: dt.date = Field(..., description="Census day (统计时点)")
     is_current: bool = Field(..., description="Whether this is the current school year")
+    civil_servant_salary: float | None = Field(
+        ...,
+        description="Local civil servants' average annual pay in yuan (当地公务员年平均工资收入), the yardstick "
+        "of the compulsory-school teachers' average pay; null if not entered",
+    )
 
     @computed_field(description="The school year in words")  # type: ignore[prop-decorator]
     @property

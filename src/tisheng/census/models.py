@@ -492,7 +492,9 @@ class FacilityReport(ImportedFact):
 
 class PopulationCount(ImportedFact):
     """Resident population of one single year of age and sex in a town (or one of its communities), the
-    denominator of 毛入园率 and 毛入学率. ``year`` is the calendar year of the count."""
+    denominator of 毛入园率 and 毛入学率. ``year`` is the calendar year of the count. ``disabled_certified``
+    is how many of these people are disabled children certified by the 残联 or the education bureau
+    (经认定的残疾儿童少年数), the denominator of 残疾儿童少年入学率 (ages 6–15)."""
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -504,6 +506,14 @@ class PopulationCount(ImportedFact):
     age = models.PositiveSmallIntegerField(_("age"), validators=[MaxValueValidator(30)])
     sex = models.CharField(_("sex"), max_length=1, choices=c.Sex.choices)
     count = models.PositiveIntegerField(_("people"))
+    disabled_certified = models.PositiveIntegerField(
+        _("certified disabled children"),
+        default=0,
+        help_text=_(
+            "Of these people, the disabled children certified by the disabled persons' federation or the "
+            "education bureau (ages 6–15 for the enrolment rate of disabled children)."
+        ),
+    )
 
     access: ClassVar[dict[str, Grant]] = {**DISTRICT_READ, Role.PRINCIPAL: DISTRICT_READ[Role.LEADER]}
 
@@ -516,7 +526,14 @@ class PopulationCount(ImportedFact):
                 fields=["year", "town", "community", "age", "sex"],
                 name="population_unique",
                 violation_error_message=_("This population cell is already recorded."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(disabled_certified__lte=models.F("count")),
+                name="population_disabled_within_count",
+                violation_error_message=_(
+                    "The certified disabled children cannot exceed the people counted."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

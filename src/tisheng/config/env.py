@@ -6,6 +6,7 @@ Every helper fails loudly: a malformed value raises ``ImproperlyConfigured`` wit
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -32,6 +33,11 @@ DOCUMENTED: dict[str, str] = {
     "TISHENG_LOGIN_LOCK_MINUTES": "登录失败锁定窗口（分钟），缺省 15",
     "TISHENG_SESSION_HOURS": "会话有效期（小时），缺省 8",
     "TISHENG_SQLITE_TIMEOUT": "SQLite 忙等待超时（秒），缺省 20",
+    "TISHENG_INDICATOR_BACKEND": "指标计算后端：duckdb（缺省，内嵌）或 pyspark（需安装 PySpark 与 Java 17）",
+    "TISHENG_RECOMPUTE_ON_APPROVAL": "数据审核通过后是否在后台重新计算该学年的指标（true/false），缺省开启",
+    "TISHENG_THRESHOLD_OVERRIDES": (
+        '省级实施细则收紧的阈值，JSON：{"指标编号": ">= 90"} 或 {"指标编号": {"primary": ">= 4.5"}}；缺省为国家标准'
+    ),
 }
 
 
@@ -91,6 +97,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json(name: str, default: dict[str, object]) -> dict[str, object]:
+    """A JSON object setting."""
+    value = _raw(name)
+    if value is None or value == "":
+        return dict(default)
+    try:
+        loaded = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 不是有效的 JSON：{exc.msg}（第 {exc.colno} 个字符）"
+        ) from None
+    if not isinstance(loaded, dict):
+        raise ImproperlyConfigured(f'环境变量 {name} 应为 JSON 对象，例如 {{"指标编号": ">= 90"}}')
+    return loaded
 
 
 def env_path(name: str, default: Path) -> Path:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tisheng.core",
     "tisheng.census",
     "tisheng.intake",
+    "tisheng.indicators",
     "tisheng.web",
     "tisheng.api",
     "tisheng.demo",
@@ -140,6 +141,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 #: Run background work (imports, recomputation) inline instead of in a worker thread (tests).
 TASKS_INLINE = False
+
+# Indicators: the engine's backend, recomputation after approval, provincial threshold overrides
+INDICATOR_BACKEND = env.env_choice("TISHENG_INDICATOR_BACKEND", "duckdb", ("duckdb", "pyspark"))
+RECOMPUTE_ON_APPROVAL = env.env_bool("TISHENG_RECOMPUTE_ON_APPROVAL", True)
+THRESHOLD_OVERRIDES = env.env_json("TISHENG_THRESHOLD_OVERRIDES", {})
+INDICATOR_SNAPSHOT_DIR = DATA_DIR / "snapshots"  # frozen Parquet snapshots, one folder per 学年 and content
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -457,13 +457,26 @@ def census_day(start_year: int) -> dt.date:
 
 class AcademicYear(AuditedModel):
     """A school year (学年), counted at its 统计时点 (9月1日). ``2025`` is the 2025—2026 学年, whose
-    figures the bureau publishes as its 2025 statistics."""
+    figures the bureau publishes as its 2025 statistics. It carries the year's parameters that are not
+    facts of a school: the local civil servants' average annual pay (当地公务员年平均工资收入), which the
+    compulsory-school teachers' average pay must not fall below."""
 
     start_year = models.PositiveSmallIntegerField(
         _("start year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     census_date = models.DateField(_("census date"))
     is_current = models.BooleanField(_("current year"), default=False)
+    civil_servant_salary = models.DecimalField(
+        _("civil servants' average annual pay (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The local civil servants' average annual pay in this year, which the compulsory-school "
+            "teachers' average pay must not fall below."
+        ),
+    )
 
     access: ClassVar[dict[str, Grant]] = {**DISTRICT_READ, Role.PRINCIPAL: READ, Role.CLERK: READ}
 
@@ -477,7 +490,12 @@ class AcademicYear(AuditedModel):
                 condition=Q(is_current=True),
                 name="one_current_academic_year",
                 violation_error_message=_("Only one academic year can be the current one."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(civil_servant_salary__isnull=True) | Q(civil_servant_salary__gt=0),
+                name="academic_year_civil_servant_salary_positive",
+                violation_error_message=_("The civil servants' average annual pay must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:

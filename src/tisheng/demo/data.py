@@ -32,6 +32,17 @@ PROVINCE_NAME = "宁夏回族自治区"
 FIRST_YEAR = 2021
 LAST_YEAR = 2025
 YEARS: tuple[int, ...] = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
+#: Average annual pay of the local civil servants (当地公务员年平均工资收入, 元) by school year: the
+#: yardstick of 义务教育教师平均工资 (plan task 23), a parameter of each academic year. Chosen against
+#: the demo's 义务教育 专任教师 (about 101,700 元 in 2021 rising 3.5% a year to 117,200 元): just
+#: below them in 2021 (99.5%), the gap the plan's 工资长效联动 closes, then 101–103% from 2022.
+CIVIL_SERVANT_SALARY: dict[int, int] = {
+    2021: 102_300,
+    2022: 104_400,
+    2023: 107_600,
+    2024: 110_600,
+    2025: 113_600,
+}
 
 
 @dataclass(frozen=True)

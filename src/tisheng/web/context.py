@@ -40,6 +40,7 @@ NAVIGATION = (
     NavItem(_("Departments"), "core:department-list", Department),
     NavItem(_("Recognitions"), "census:recognition-list", Recognition),
     NavItem(_("Activity records"), "census:activity-list", Activity),
+    NavItem(_("Indicators"), "indicators:list"),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
+
 from tests.conftest import World
 from tests.intake.datasets.conftest import Runner, audited, counts, error_at, xlsx
 from tisheng.census.models import Birth, PopulationCount
 from tisheng.intake.choices import BatchStatus
+from tisheng.intake.datasets.population import PopulationDataset
+from tisheng.intake.template_builder import INSTRUCTIONS_SHEET, build_template
 
 HEADER = ["年份", "镇（街道）", "社区", "年龄", "性别", "人数"]
 BIRTHS = ["年份", "镇（街道）", "出生人数"]
@@ -106,6 +112,104 @@ def test_duplicate_cells(world: World, run: Runner) -> None:
 
     assert batch.status == BatchStatus.INVALID
     assert "重复" in error_at(batch, 3, "A")["message"]
+
+
+# --- 经认定残疾儿童少年数: optional, blank is 0, never more than the people of the row -------------------
+
+
+def with_disabled(*rows: list[object]) -> bytes:
+    return xlsx("分年龄人口", [*HEADER, "经认定残疾儿童少年数"], rows)
+
+
+def test_certified_disabled_children_are_written(world: World, run: Runner) -> None:
+    batch = run(
+        "admin",
+        "population",
+        with_disabled(
+            [2024, "宁华路街道", "宁华社区", 8, "男", 500, 5],
+            [2024, "宁华路街道", "宁华社区", 8, "女", 480, 480],
+            [2024, "兴泾镇", None, 9, "男", 210, 0],
+        ),
+    )
+
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert set(
+        PopulationCount.objects.values_list("town__name", "age", "sex", "count", "disabled_certified")
+    ) == {
+        ("宁华路街道", 8, "M", 500, 5),
+        ("宁华路街道", 8, "F", 480, 480),
+        ("兴泾镇", 9, "M", 210, 0),
+    }
+
+
+def test_blank_certified_disabled_children_count_as_none(world: World, run: Runner) -> None:
+    batch = run(
+        "admin",
+        "population",
+        with_disabled(
+            [2024, "宁华路街道", None, 8, "男", 500, None], [2024, "兴泾镇", None, 8, "男", 90, "  "]
+        ),
+    )
+
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert list(PopulationCount.objects.values_list("disabled_certified", flat=True)) == [0, 0]
+    again = run(
+        "admin",
+        "population",
+        with_disabled([2024, "宁华路街道", None, 8, "男", 500, 0], [2024, "兴泾镇", None, 8, "男", 90, 0]),
+    )
+    assert counts(again) == (0, 0, 0, 2)  # blank and 0 are the same value
+
+
+def test_a_file_without_the_column_reads_as_none_certified(world: World, run: Runner) -> None:
+    batch = run("admin", "population", population_2024())
+
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert set(PopulationCount.objects.values_list("disabled_certified", flat=True)) == {0}
+
+
+def test_a_changed_certified_count_updates_the_row(world: World, run: Runner) -> None:
+    run("admin", "population", with_disabled([2024, "兴泾镇", None, 8, "男", 90, 1]))
+    batch = run("admin", "population", with_disabled([2024, "兴泾镇", None, 8, "男", 90, 2]))
+
+    assert counts(batch) == (0, 1, 0, 0)
+    assert PopulationCount.objects.get().disabled_certified == 2
+    assert audited(batch) == {"populationcount": {"update": 1}}
+
+
+def test_more_certified_disabled_children_than_people_is_named_by_row_and_column(
+    world: World, run: Runner
+) -> None:
+    batch = run(
+        "admin",
+        "population",
+        with_disabled(
+            [2024, "宁华路街道", "宁华社区", 8, "男", 500, 4],
+            [2024, "宁华路街道", "宁华社区", 8, "女", 3, 4],
+            [2024, "兴泾镇", None, 9, "男", 210, -1],
+            [2024, "兴泾镇", None, 9, "女", 200, "两个"],
+        ),
+    )
+
+    assert batch.status == BatchStatus.INVALID
+    issue = error_at(batch, 3, "G")
+    assert issue["message"] == "经认定残疾儿童少年数 4 多于人数 3"
+    assert issue["header"] == "经认定残疾儿童少年数"
+    assert (
+        issue["where"] == "文件“population.xlsx”，工作表“分年龄人口”，第 3 行，G 列（经认定残疾儿童少年数）"
+    )
+    assert "小于允许的最小值 0" in error_at(batch, 4, "G")["message"]
+    assert "应为整数" in error_at(batch, 5, "G")["message"]
+    assert not PopulationCount.objects.exists()
+
+
+def test_the_template_has_the_column_and_explains_it(world: World) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(build_template(PopulationDataset)))
+    assert [cell.value for cell in book["分年龄人口"][1]] == [*HEADER, "经认定残疾儿童少年数"]
+    explained = {row[1]: row for row in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True)}
+    _letter, _header, required, how, note = explained["经认定残疾儿童少年数"][:5]
+    assert (required, how) == ("否", "整数（≥ 0，≤ 1000000）")
+    assert "不能多于人数" in note and "不填按 0 计" in note
 
 
 def test_only_the_district_admin_imports(world: World, run: Runner) -> None:

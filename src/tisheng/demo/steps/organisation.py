@@ -67,7 +67,10 @@ def create_district(ctx: DemoContext) -> None:
 def create_years(ctx: DemoContext) -> None:
     for year in data.YEARS:
         ctx.years[year] = AcademicYear.objects.create(
-            start_year=year, census_date=census_day(year), is_current=year == data.LAST_YEAR
+            start_year=year,
+            census_date=census_day(year),
+            is_current=year == data.LAST_YEAR,
+            civil_servant_salary=Decimal(data.CIVIL_SERVANT_SALARY[year]).quantize(Decimal("0.01")),
         )
     ctx.counts["academic_years"] = len(ctx.years)
 

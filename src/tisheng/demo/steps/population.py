@@ -7,6 +7,12 @@ in 2021 rising to 100% in 2025), 6–14-year-olds close to the 义务教育 pupi
 cohorts (the 普通高中 take about two thirds of them; the rest go to 中职 or elsewhere). Births fall
 year by year; 0–2-year-olds are the births of their years plus a little in-migration. Each age is
 shared out to the towns as the students of that age live (the students' residence towns).
+
+Of the 6–15-year-olds, some are disabled children certified by the 残联 or the education bureau
+(经认定的残疾儿童少年, the denominator of 残疾儿童少年入学率): each year as many as the disabled pupils the
+students step enrolled in the 义务教育 grades (随班就读, 送教上门 and the 培智学校) divided by the year's
+入学率 (94.4% in 2021 rising to 96.2% in 2025, the plan's 96%), about 0.8–1% of the age group, shared
+out to the towns as those pupils' schools lie and then to ages and sexes as the population (more boys).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections import Counter
 from tisheng.census import choices as c
 from tisheng.census.models import Birth, PopulationCount
 from tisheng.core.audit import bulk_create_audited
+from tisheng.core.choices import COMPULSORY_STAGES
 from tisheng.demo import data
 from tisheng.demo.allocation import largest_remainder
 from tisheng.demo.registry import DemoContext, step
@@ -41,6 +48,15 @@ GRADE_OF_AGE = {
 MIGRATION = 0.02
 #: 15–18-year-olds relative to the 14-year-olds of the same year.
 OLDER = {15: 0.985, 16: 0.97, 17: 0.955, 18: 0.94}
+#: 残疾儿童少年入学率 by year: disabled pupils enrolled in the 义务教育 grades / certified disabled children
+#: of ages 6–15 (the plan: 96% by 2025).
+DISABLED_ENROLMENT_RATE = {2021: 0.944, 2022: 0.949, 2023: 0.953, 2024: 0.957, 2025: 0.962}
+#: The ages whose certified disabled children are recorded (义务教育 ages); 0 at every other age.
+DISABLED_AGES = range(6, 16)
+#: Boys are certified disabled more often than girls: a boy's weight relative to a girl's.
+DISABLED_BOYS = 1.3
+#: Certified disabled children per 6–15-year-old when no enrolled disabled pupils are known.
+DISABLED_SHARE = 0.008
 
 
 @step("population", order=65, title="人口与出生")
@@ -88,6 +104,7 @@ def create_population(ctx: DemoContext) -> None:
                     rows.append(
                         PopulationCount(year=year, town=ctx.towns[town], age=age, sex=sex, count=count)
                     )
+    certify_disabled(ctx, rows)  # draws after every count above: adding it left the counts unchanged
     bulk_create_audited(PopulationCount, rows)
 
     birth_rows: list[Birth] = []
@@ -100,3 +117,32 @@ def create_population(ctx: DemoContext) -> None:
     ctx.counts["population_counts"] = len(rows)
     ctx.counts["births"] = len(birth_rows)
     ctx.counts[f"births.{data.LAST_YEAR}"] = births[data.LAST_YEAR]
+
+
+def certify_disabled(ctx: DemoContext, rows: list[PopulationCount]) -> None:
+    """Set ``disabled_certified`` of the 6–15-year-old rows (see the module docstring)."""
+    rng = ctx.rng
+    disabled: dict[tuple[int, str, str], int] = ctx.facts.get("students.disabled", {})
+    towns = list(ctx.towns)
+    for year in data.YEARS:
+        cells = [r for r in rows if r.year == year and r.age in DISABLED_AGES]
+        enrolled: Counter[str] = Counter()
+        for (at, code, stage), n in disabled.items():
+            if at == year and stage in COMPULSORY_STAGES:
+                enrolled[ctx.schools[code].town.name] += n
+        if enrolled:
+            total = round(sum(enrolled.values()) / DISABLED_ENROLMENT_RATE[year])
+            weights = [enrolled[town] * rng.uniform(0.98, 1.04) for town in towns]
+        else:
+            people = Counter({town: 0 for town in towns})
+            for r in cells:
+                people[r.town.name] += r.count
+            total = round(sum(people.values()) * DISABLED_SHARE)
+            weights = [float(people[town]) for town in towns]
+        for town, n in zip(towns, largest_remainder(total, weights), strict=True):
+            mine = [r for r in cells if r.town.name == town]
+            shares = [r.count * (DISABLED_BOYS if r.sex == c.Sex.MALE else 1.0) for r in mine]
+            if not sum(shares):
+                continue
+            for r, k in zip(mine, largest_remainder(n, shares), strict=True):
+                r.disabled_certified = min(k, r.count)

@@ -14,7 +14,8 @@ How the staff come about:
    school names a 家庭教育指导教师 by 2024; 名师/名班主任/名教研员 reach 100 and 名校(园)长 20 by 2025.
 4. Planted problems: about 2% of 专任教师 hold no 教师资格证 in 2021 (0.3% in 2025), three teachers
    hold a certificate for the wrong stage until they qualify in 2024, some schools have no 家庭教育
-   指导教师 before 2024, three schools pay below the civil-servant level, two 师德失范 are on record.
+   指导教师 before 2024, three schools pay below the civil-servant level (and in 2021 the district's
+   义务教育 teachers as a whole, just: see ``data.CIVIL_SERVANT_SALARY``), two 师德失范 are on record.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ ETHICS_FILE = {2021: 0.86, 2022: 0.93, 2023: 0.97, 2024: 0.995, 2025: 1.0}
 COMMITMENT = {2021: 0.80, 2022: 0.89, 2023: 0.95, 2024: 0.99, 2025: 0.9995}
 #: Schools naming a 家庭教育指导教师 from each year (share of schools); all by 2024.
 FAMILY_GUIDANCE_FROM = ((2021, 78), (2022, 12), (2023, 6), (2024, 4))
-#: Average annual pay of the local civil servants (元), the yardstick of 义务教育教师工资.
-CIVIL_SERVANT_SALARY = {2021: 98_000, 2022: 101_400, 2023: 104_900, 2024: 108_600, 2025: 112_400}
+#: Average annual pay of the local civil servants (元), the yardstick of 义务教育教师工资: a parameter of
+#: each academic year (set by the academic-years step).
+CIVIL_SERVANT_SALARY = data.CIVIL_SERVANT_SALARY
 #: Pay by title in 2021 (元), rising 3.5% a year.
 PAY: dict[str, int] = {
     c.Title.NONE: 70_000,

@@ -1,0 +1,556 @@
+"""Compute every indicator of the catalogue at every level from one snapshot.
+
+Two steps. The measure queries (:mod:`.measures`, Ibis) scan the fact tables on the chosen backend and
+return integer sums per stage section, town or district. The rollup below then sums those integers to
+school, town and district with each indicator's filters and forms every ratio in exact rational
+arithmetic, so a value on DuckDB and on Spark is the same number and a threshold such as 80% is never
+missed by a float rounding. Values are rounded once, at the end, to :data:`PLACES` decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from tisheng.indicators.catalogue import Condition, Definition, Filters, catalogue
+from tisheng.standards import Comparison
+
+from . import measures as m
+from .backends import Backend
+from .snapshot import Snapshot
+
+#: tables a school reports once a year: no row means "not reported", not zero
+REPORTED_TABLES = frozenset({"facilities"})
+STAGED_TABLES = frozenset({"classes", "enrolments", "teachers", "facilities", "dropouts", "rotations"})
+YZJH_RESOURCES = tuple(f"yzjh.resource.l{i}" for i in range(1, 8))
+YZJH_SHARE = Fraction(85, 100)
+
+
+@dataclass(frozen=True)
+class School:
+    school_id: int
+    code: str
+    name: str
+    town_code: str
+    school_type: str
+    ownership: str
+    is_puhui: bool
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    key: int  # identifies the source group, to count contributing rows once
+    school_id: int | None
+    town_code: str | None
+    stage: str
+    breakdown: str
+    value: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """One indicator value at one organisation, stage and breakdown."""
+
+    indicator: str
+    level: str
+    org: str
+    stage: str
+    breakdown: str
+    numerator: Fraction
+    denominator: Fraction | None
+    value: Decimal | None
+    rows: int
+    met: bool | None
+    detail: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.indicator, self.level, self.org, self.stage, self.breakdown)
+
+
+@dataclass
+class Computation:
+    """The results of one run, with what is needed to explain them."""
+
+    snapshot: Snapshot
+    backend: str
+    results: list[Result]
+    measure_seconds: float
+    rollup_seconds: float
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    def by_key(self) -> dict[tuple[str, str, str, str, str], Result]:
+        return {r.key: r for r in self.results}
+
+
+PLACES = 10
+
+
+def quantize(value: Fraction) -> Decimal:
+    """``value`` to :data:`PLACES` decimals, half to even, in integer arithmetic (no decimal context)."""
+    scaled = value * 10**PLACES
+    quotient, remainder = divmod(scaled.numerator, scaled.denominator)
+    if 2 * remainder > scaled.denominator or (2 * remainder == scaled.denominator and quotient % 2):
+        quotient += 1
+    return Decimal(f"{quotient}E-{PLACES}")
+
+
+def quantize_sqrt(square: Fraction) -> Decimal:
+    """√square to :data:`PLACES` decimals (nearest), with integer square roots."""
+    scaled = square * 10 ** (2 * PLACES)
+    root = math.isqrt(scaled.numerator // scaled.denominator)
+    if scaled > Fraction(2 * root + 1, 2) ** 2:
+        root += 1
+    return Decimal(f"{root}E-{PLACES}")
+
+
+def with_dependencies(definitions: Iterable[Definition]) -> list[Definition]:
+    """``definitions`` and the indicators they are built from (a CV needs its base indicator, the
+    优质均衡 verdicts the seven resource indicators and the CVs)."""
+    everything = catalogue()
+    pending = list(definitions)
+    found: dict[str, Definition] = {}
+    while pending:
+        d = pending.pop()
+        if d.id in found:
+            continue
+        found[d.id] = d
+        deps = [d.of] if d.of else []
+        if d.kind in ("yzjh_school", "yzjh_district"):
+            deps += list(YZJH_RESOURCES)
+        if d.kind == "yzjh_district":
+            deps += [f"yzjh.cv.l{i}" for i in range(1, 8)] + ["yzjh.school_verdict"]
+        pending += [everything[x] for x in deps]
+    return list(found.values())
+
+
+def needed_measures(definitions: Iterable[Definition]) -> set[str]:
+    """The measures ``definitions`` (and the indicators they are built from) are formed of."""
+    names: set[str] = set()
+    for d in with_dependencies(definitions):
+        names.update(n.lstrip("*") for n in (*d.numerator, *d.denominator))
+        names.update(c.measure for c in (*d.conditions, *d.among))
+    return names
+
+
+def read_measures(
+    backend: Backend, snapshot: Snapshot, wanted: set[str] | None = None
+) -> dict[str, list[MeasureRow]]:
+    """Run the measure queries on ``backend`` (those yielding a ``wanted`` measure); rows per measure."""
+    tables = backend.load(snapshot)
+    manifest = snapshot.manifest
+    ctx = m.Context(manifest.year, manifest.census_date, manifest.year_end)
+    found: dict[str, list[MeasureRow]] = defaultdict(list)
+    key = 0
+    for _table, grain, query, names in m.QUERIES:
+        if wanted is not None and not wanted.intersection(names):
+            continue
+        for row in backend.rows(query(tables, ctx)):
+            key += 1
+            school_id = row.get("school_id") if grain == m.SCHOOL else None
+            town_code = row.get("town_code") if grain == m.TOWN else None
+            for name in names:
+                value = row[name] or 0
+                # a reported zero (e.g. 0 元 of equipment in 办学条件) is kept: it is not a missing report
+                if value or m.MEASURES[name].table in REPORTED_TABLES:
+                    found[name].append(
+                        MeasureRow(
+                            key,
+                            school_id,
+                            town_code,
+                            row["stage"] or "",
+                            row["breakdown"] or "",
+                            int(value),
+                            int(row["_rows"] or 0),
+                        )
+                    )
+    return found
+
+
+def read_schools(snapshot: Snapshot) -> dict[int, School]:
+    return {
+        r["school_id"]: School(
+            r["school_id"],
+            r["school_code"],
+            r["school_name"],
+            r["town_code"],
+            r["school_type"],
+            r["ownership"],
+            r["is_puhui"],
+        )
+        for r in snapshot.read("schools").to_pylist()
+    }
+
+
+def compute(
+    snapshot: Snapshot,
+    backend: Backend,
+    *,
+    definitions: Iterable[Definition] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Computation:
+    started = time.perf_counter()
+    chosen = list(definitions) if definitions is not None else list(catalogue().values())
+    found = read_measures(backend, snapshot, needed_measures(chosen) if definitions is not None else None)
+    measured = time.perf_counter()
+    rollup = Rollup(snapshot, read_schools(snapshot), found, overrides or {})
+    results = rollup.run(chosen)
+    return Computation(
+        snapshot=snapshot,
+        backend=backend.name,
+        results=results,
+        measure_seconds=measured - started,
+        rollup_seconds=time.perf_counter() - measured,
+        overrides=dict(overrides or {}),
+    )
+
+
+class Rollup:
+    """Sums measure rows to each level and forms the indicators (pure Python, exact)."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        schools: Mapping[int, School],
+        found: Mapping[str, list[MeasureRow]],
+        overrides: Mapping[str, Any],
+    ) -> None:
+        self.snapshot = snapshot
+        self.district = snapshot.manifest.district_code
+        self.schools = schools
+        self.found = found
+        self.overrides = overrides
+        self.towns = sorted({s.town_code for s in schools.values()})
+        self.results: dict[str, list[Result]] = {}
+        self.by_key = {row.key: row for rows in found.values() for row in rows}
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def org(self, row: MeasureRow, level: str) -> str | None:
+        if level == "district":
+            return self.district
+        if row.school_id is not None:
+            school = self.schools.get(row.school_id)
+            if school is None:
+                return None
+            return school.code if level == "school" else school.town_code
+        if level == "town" and row.town_code is not None:
+            return row.town_code
+        return None
+
+    def admits(self, row: MeasureRow, staged: bool, stage: str, filters: Iterable[Filters]) -> bool:
+        if staged:
+            if stage and row.stage != stage:
+                return False
+            for f in filters:
+                if f.stages and row.stage not in f.stages:
+                    return False
+        if row.school_id is not None:
+            school = self.schools.get(row.school_id)
+            if school is None:
+                return False
+            return all(
+                f.admits_school(school.school_type, school.ownership, school.is_puhui) for f in filters
+            )
+        # town- or district-wide rows have no school to filter on; school filters exclude them
+        return all(not (f.school_types or f.ownership or f.puhui) for f in filters)
+
+    def sums(
+        self,
+        names: Iterable[str],
+        level: str,
+        stage: str,
+        filters: Iterable[Filters],
+        breakdown: bool = False,
+    ) -> dict[tuple[str, str], tuple[Fraction, set[int], int]]:
+        """Σ of the measures per (org, breakdown), with the contributing source groups."""
+        filters = tuple(filters)
+        totals: dict[tuple[str, str], list[Any]] = {}
+        for name in names:
+            measure = m.MEASURES[name]
+            staged = measure.table in STAGED_TABLES
+            integers: dict[tuple[str, str], int] = defaultdict(int)  # Σ in the measure's integer unit
+            for row in self.found.get(name, ()):
+                if not self.admits(row, staged, stage, filters):
+                    continue
+                org = self.org(row, level)
+                if org is None:
+                    continue
+                keys = [(org, "")] + ([(org, row.breakdown)] if breakdown and row.breakdown else [])
+                for k in keys:
+                    integers[k] += row.value
+                    entry = totals.setdefault(k, [Fraction(0), set(), 0])
+                    if row.key not in entry[1]:
+                        entry[1].add(row.key)
+                        entry[2] += row.rows
+            for k, total in integers.items():
+                totals[k][0] += total * measure.scale
+        return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
+
+    def orgs(self, level: str, filters: Filters) -> list[str]:
+        if level == "district":
+            return [self.district]
+        if level == "town":
+            return self.towns
+        return [
+            s.code
+            for s in self.schools.values()
+            if filters.admits_school(s.school_type, s.ownership, s.is_puhui)
+        ]
+
+    def threshold_met(self, definition: Definition, stage: str, value: Fraction | None) -> bool | None:
+        comparison = definition.threshold(stage, self.overrides)
+        if comparison is None or value is None:
+            return None
+        return comparison.holds(value)
+
+    # -- kinds ----------------------------------------------------------------------------------------
+
+    def ratio(self, d: Definition) -> list[Result]:
+        out: list[Result] = []
+        plain = [n for n in d.denominator if not n.startswith("*")]
+        reported = all(m.MEASURES[n].table in REPORTED_TABLES for n in d.numerator)
+        product_names = [n[1:] for n in d.denominator if n.startswith("*")]
+        product = Fraction(1)
+        for name in product_names:
+            product *= sum((r.value * m.MEASURES[name].scale for r in self.found.get(name, ())), Fraction(0))
+        for level in d.levels:
+            for stage in d.stage_keys:
+                num = self.sums(
+                    d.numerator, level, stage, (d.filters, d.numerator_filters), breakdown=bool(d.by)
+                )
+                den = self.sums(plain, level, stage, (d.filters,))
+                if level != "school":  # every town and the district get a row, "no data" when empty
+                    for org in self.orgs(level, d.filters):
+                        den.setdefault((org, ""), (Fraction(0), set(), 0))
+                for (org, part), (den_value, den_keys, den_rows) in sorted(den.items()):
+                    if part:
+                        continue
+                    n_value, n_keys, _n_rows = num.get((org, ""), (Fraction(0), set(), 0))
+                    denominator = den_value * product
+                    value = n_value * d.factor / denominator if denominator else None
+                    if value is not None and not n_keys and reported:
+                        value = None  # the numerator's report (e.g. 办学条件) is missing, not zero
+                    # rows behind the value: the denominator's, plus the numerator's from other source groups
+                    rows = den_rows + sum(row.rows for row in self._rows_for(n_keys - den_keys, d.numerator))
+                    out.append(
+                        Result(
+                            d.id, level, org, stage, "", n_value, denominator,
+                            quantize(value) if value is not None else None, rows,
+                            self.threshold_met(d, stage, value),
+                        )
+                    )  # fmt: skip
+        return out
+
+    def _rows_for(self, keys: set[int], names: Iterable[str]) -> list[MeasureRow]:
+        """The source groups ``keys`` (one row each, whichever of its measures)."""
+        return [self.by_key[key] for key in keys]
+
+    def count(self, d: Definition) -> list[Result]:
+        out: list[Result] = []
+        for level in d.levels:
+            for stage in d.stage_keys:
+                num = self.sums(
+                    d.numerator, level, stage, (d.filters, d.numerator_filters), breakdown=bool(d.by)
+                )
+                keys = {(org, "") for org in self.orgs(level, d.filters)} | set(num)
+                for org, part in sorted(keys):
+                    value, _, rows = num.get((org, part), (Fraction(0), set(), 0))
+                    met = self.threshold_met(d, stage, value) if not part else None
+                    out.append(Result(d.id, level, org, stage, part, value, None, quantize(value), rows, met))
+        return out
+
+    def school_values(self, names: Iterable[str], stages: tuple[str, ...]) -> dict[int, int]:
+        """Σ of measures per school (school rows only), restricted to ``stages`` for staged measures."""
+        totals: dict[int, int] = defaultdict(int)
+        for name in names:
+            staged = m.MEASURES[name].table in STAGED_TABLES
+            for row in self.found.get(name, ()):
+                if row.school_id is None or (staged and stages and row.stage not in stages):
+                    continue
+                totals[row.school_id] += row.value
+        return totals
+
+    def _passes(
+        self, conditions: tuple[Condition, ...], values: list[dict[int, int]], school: School
+    ) -> bool:
+        return all(
+            c.holds(v.get(school.school_id, 0), school.school_type)
+            for c, v in zip(conditions, values, strict=True)
+        )
+
+    def school_share(self, d: Definition) -> list[Result]:
+        cond_values = [self.school_values([c.measure], c.stages) for c in d.conditions]
+        among_values = [self.school_values([c.measure], c.stages) for c in d.among]
+        passed: dict[int, bool] = {}
+        for school in self.schools.values():
+            if not d.filters.admits_school(school.school_type, school.ownership, school.is_puhui):
+                continue
+            if d.among and not self._passes(d.among, among_values, school):
+                continue
+            passed[school.school_id] = self._passes(d.conditions, cond_values, school)
+        out: list[Result] = []
+        for level in d.levels:
+            groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            if level != "school":
+                for org in self.orgs(level, d.filters):
+                    groups[org]  # every town and the district get a row, even with no school counted
+            for school_id, ok in passed.items():
+                school = self.schools[school_id]
+                org = {"school": school.code, "town": school.town_code, "district": self.district}[level]
+                groups[org][0] += int(ok)
+                groups[org][1] += 1
+            for org, (hits, total) in sorted(groups.items()):
+                value = Fraction(hits * d.factor, total) if total else None
+                out.append(
+                    Result(
+                        d.id, level, org, "", "", Fraction(hits), Fraction(total),
+                        quantize(value) if value is not None else None, total, self.threshold_met(d, "", value),
+                    )
+                )  # fmt: skip
+        return out
+
+    def cv(self, d: Definition) -> list[Result]:
+        base = [r for r in self.results[d.of] if r.level == "school"]
+        out: list[Result] = []
+        for stage in d.stage_keys:
+            # schools whose value is missing (no report) are left out, not counted as zero
+            points = [
+                (r.numerator, r.denominator)
+                for r in base
+                if r.stage == stage and r.denominator and r.value is not None
+            ]
+            factor = catalogue()[d.of].factor
+            total = sum((p for _, p in points), Fraction(0))
+            if not points or not total:
+                out.append(
+                    Result(
+                        d.id, "district", self.district, stage, "", Fraction(0), None, None, 0, None, "无数据"
+                    )
+                )
+                continue
+            mean = factor * sum((n for n, _ in points), Fraction(0)) / total
+            variance = sum(((p / total) * (factor * n / p - mean) ** 2 for n, p in points), Fraction(0))
+            sd = quantize_sqrt(variance)
+            sd_exact = Fraction(sd)
+            # CV² = S² ÷ X̄² exactly; the CV is compared with its bound on squares (bounds are ≥ 0)
+            square = variance / mean**2 if mean else None
+            cv = quantize_sqrt(square) if square is not None else None
+            comparison = d.threshold(stage, self.overrides)
+            met = (
+                Comparison(comparison.op, comparison.bound**2).holds(square)
+                if comparison is not None and square is not None
+                else None
+            )
+            detail = (
+                f"学校数 {len(points)}，在校生 {total}，加权均值 {float(mean):.4f}，标准差 {float(sd):.4f}"
+            )
+            out.append(
+                Result(
+                    d.id, "district", self.district, stage, "", sd_exact, mean, cv, len(points), met, detail
+                )
+            )
+        return out
+
+    def yzjh_school(self, d: Definition) -> list[Result]:
+        catalogue_ = catalogue()
+        values: dict[tuple[str, str], dict[str, Result]] = defaultdict(dict)
+        for ident in YZJH_RESOURCES:
+            for r in self.results[ident]:
+                if r.level == "school":
+                    values[(r.org, r.stage)][ident] = r
+        verdicts: dict[tuple[str, str], tuple[bool, str]] = {}
+        for (org, stage), found in values.items():
+            if YZJH_RESOURCES[0] not in found:  # no students in this section
+                continue
+            met, shortfalls, reached = 0, [], []
+            for ident in YZJH_RESOURCES:
+                r = found.get(ident)
+                label = ident.rsplit(".", 1)[1].upper()
+                if r is not None and r.met:
+                    met += 1
+                    continue
+                comparison = catalogue_[ident].threshold(stage, self.overrides)
+                known = r is not None and r.value is not None and r.denominator
+                share = (
+                    comparison.reached_share(Fraction(r.numerator * catalogue_[ident].factor, r.denominator))
+                    if known and r is not None and r.denominator and comparison is not None
+                    else Fraction(0)
+                )
+                reached.append(share or Fraction(0))
+                shortfalls.append(f"{label} 达标准的 {_floor_percent(share)}" if known else f"{label} 无数据")
+            ok = met >= 6 and all(s >= YZJH_SHARE for s in reached)
+            detail = f"7项中{met}项达标" + ("；" + "；".join(shortfalls) if shortfalls else "")
+            verdicts[(org, stage)] = (ok, detail)
+        code_town = {s.code: s.town_code for s in self.schools.values()}
+        out: list[Result] = []
+        for level in d.levels:
+            for stage in d.stage_keys:
+                groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+                details: dict[str, str] = {}
+                for (org, section_stage), (ok, detail) in verdicts.items():
+                    if stage and section_stage != stage:
+                        continue
+                    key = {"school": org, "town": code_town.get(org, ""), "district": self.district}[level]
+                    groups[key][0] += int(ok)
+                    groups[key][1] += 1
+                    if level == "school" and stage:
+                        details[key] = detail
+                for org, (hits, total) in sorted(groups.items()):
+                    value = Fraction(hits * d.factor, total)
+                    out.append(
+                        Result(
+                            d.id, level, org, stage, "", Fraction(hits), Fraction(total), quantize(value), total,
+                            self.threshold_met(d, stage, value), details.get(org, ""),
+                        )
+                    )  # fmt: skip
+        return out
+
+    def yzjh_district(self, d: Definition) -> list[Result]:
+        failing: list[str] = []
+        catalogue_ = catalogue()
+        for i in range(1, 8):
+            for r in self.results.get(f"yzjh.cv.l{i}", []):
+                if r.met is False:
+                    failing.append(
+                        f"{catalogue_[r.indicator].name_zh}（{'小学' if r.stage == 'primary' else '初中'}）"
+                    )
+        sections = [r for r in self.results.get("yzjh.school_verdict", []) if r.level == "school" and r.stage]
+        failed_sections = [r for r in sections if not r.numerator]
+        value = Fraction(len(failing) + len(failed_sections))
+        detail = f"差异系数未达标 {len(failing)} 项；资源配置未达标的学校学段 {len(failed_sections)} 个（共 {len(sections)} 个）"
+        if failing:
+            detail += "：" + "、".join(failing)
+        return [
+            Result(
+                d.id, "district", self.district, "", "", value, None, quantize(value), len(sections),
+                self.threshold_met(d, "", value), detail,
+            )
+        ]  # fmt: skip
+
+    def run(self, definitions: list[Definition]) -> list[Result]:
+        order = {"ratio": 0, "count": 0, "school_share": 0, "cv": 1, "yzjh_school": 1, "yzjh_district": 2}
+        wanted = {d.id for d in definitions}
+        for d in sorted(with_dependencies(definitions), key=lambda d: order[d.kind]):
+            if d.id not in self.results:
+                self.results[d.id] = getattr(self, d.kind)(d)
+        return [r for ident in self.results if ident in wanted for r in self.results[ident]]
+
+
+def _floor_percent(share: Fraction | None) -> str:
+    """A share as a percentage rounded down to 0.1, so a shortfall never reads as 100%."""
+    tenths = (share or Fraction(0)) * 1000 // 1
+    return f"{tenths / 10:.1f}%"
+
+
+def census_dates(year: int) -> tuple[dt.date, dt.date]:
+    """The 统计时点 (9月1日) and last day of the 学年 that starts in ``year``."""
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)

@@ -1,0 +1,251 @@
+"""Freezing a year from the database, storing values with provenance, recomputation, the commands."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+from tests.indicators.db_facts import make_facts
+from tisheng import cli
+from tisheng.core.choices import Role
+from tisheng.indicators import present, services
+from tisheng.indicators.catalogue import catalogue
+from tisheng.indicators.choices import RunStatus, RunTrigger
+from tisheng.indicators.engine import compute, open_snapshot
+from tisheng.indicators.models import IndicatorRun, IndicatorValue
+from tisheng.intake.choices import SubmissionStatus
+from tisheng.intake.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def value(indicator: str, level: str, org: str, stage: str = "", breakdown: str = "") -> IndicatorValue:
+    return IndicatorValue.objects.current().get(
+        indicator=indicator, level=level, org_code=org, stage=stage, breakdown=breakdown
+    )
+
+
+@pytest.fixture
+def computed(world: World) -> IndicatorRun:
+    make_facts(world)
+    return services.compute_year(world.year, trigger=RunTrigger.COMMAND, user=world.users["admin"])
+
+
+def test_values_are_stored_with_provenance(world: World, computed: IndicatorRun) -> None:
+    run = computed
+    assert run.status == RunStatus.SUCCEEDED and run.is_current
+    assert run.value_count == IndicatorValue.objects.filter(run=run).count() > 100
+    assert run.snapshot_id.startswith("2025-") and Path(run.snapshot_path, "manifest.json").exists()
+    assert run.rows["enrolments"] == 86 + 50 + 25
+    assert run.code_version.startswith("0.1.0")
+    assert run.requested_by == world.users["admin"]
+    stored = value("class_size.over_standard_share", "school", world.school_a.code, "primary")
+    assert (stored.numerator, stored.denominator, stored.value) == (1, 2, Decimal("50"))
+    assert stored.met is False and stored.rows == 2
+    assert stored.school == world.school_a and stored.definition_version == 1
+    town = value("enrolment.preschool_gross_rate", "town", world.urban.code)
+    assert town.town == world.urban and town.value == Decimal("83.3333333333")  # 25 ÷ 30, ten places
+    district = value("enrolment.preschool_gross_rate", "district", world.district.code)
+    assert (district.numerator, district.denominator) == (25, 60)
+
+
+def test_thresholds_are_compared_exactly(world: World, computed: IndicatorRun) -> None:
+    area = value("yzjh.resource.l4", "school", world.school_a.code, "primary")
+    assert area.value == Decimal("4.5") and area.met is True  # 387.0 m² / 86 pupils, exactly the bound
+    equipment = value("yzjh.resource.l6", "school", world.school_a.code, "primary")
+    assert equipment.value == 2000 and equipment.met is True
+    certified = value("teachers.certified_rate", "district", world.district.code)
+    assert (certified.numerator, certified.denominator) == (2, 3)  # the 高中 certificate covers 初中
+
+
+def test_every_indicator_has_a_district_value(computed: IndicatorRun) -> None:
+    missing = [
+        d.id
+        for d in catalogue().values()
+        if "district" in d.levels and not IndicatorValue.objects.filter(run=computed, indicator=d.id).exists()
+    ]
+    assert missing == []
+
+
+def test_verify_reproduces_and_detects_tampering(computed: IndicatorRun) -> None:
+    assert services.verify(computed) == []
+    tampered = IndicatorValue.objects.filter(
+        run=computed, indicator="yzjh.resource.l4", level="district"
+    ).first()
+    assert tampered is not None
+    tampered.value = Decimal("9.9")
+    tampered.save()
+    differences = services.verify(computed)
+    assert len(differences) == 1 and "yzjh.resource.l4" in differences[0]
+
+
+def test_recompute_replaces_current_values_and_reuses_the_snapshot(
+    world: World, computed: IndicatorRun
+) -> None:
+    again = services.compute_year(world.year)
+    computed.refresh_from_db()
+    assert again.is_current and not computed.is_current
+    assert again.snapshot_id == computed.snapshot_id  # same facts, same snapshot
+    assert IndicatorValue.objects.filter(run=computed).count() == 0
+    assert IndicatorValue.objects.current().count() == again.value_count
+
+
+def test_a_changed_fact_gives_a_new_snapshot(world: World, computed: IndicatorRun) -> None:
+    klass = world.school_a.sections.get(stage="primary").classes.get(grade=11)
+    klass.student_count = 45
+    klass.save()
+    again = services.compute_year(world.year)
+    assert again.snapshot_id != computed.snapshot_id
+    assert value("class_size.over_standard_share", "school", world.school_a.code, "primary").numerator == 0
+
+
+def test_overrides_are_recorded_and_applied(world: World, settings: Any) -> None:
+    make_facts(world)
+    settings.THRESHOLD_OVERRIDES = {"enrolment.preschool_gross_rate": ">= 90"}
+    run = services.compute_year(world.year)
+    assert run.overrides == {"enrolment.preschool_gross_rate": ">= 90"}
+    district = value("enrolment.preschool_gross_rate", "district", world.district.code)
+    assert district.met is False  # 41.7% either way; the override is what the page shows
+    d = catalogue()["enrolment.preschool_gross_rate"]
+    assert present.threshold_text(d, "", run.overrides) == "≥ 90%（省级覆盖）"
+    assert services.verify(run) == []
+
+
+def test_a_failed_run_is_recorded(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(year: Any) -> Any:
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(services.snapshots, "freeze", broken)
+    with pytest.raises(OSError):
+        services.compute_year(world.year)
+    run = IndicatorRun.objects.get()
+    assert run.status == RunStatus.FAILED and "磁盘已满" in run.error and not run.is_current
+
+
+def test_approval_recomputes_in_the_background(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_facts(world)
+    settings.RECOMPUTE_ON_APPROVAL = True
+    settings.TASKS_INLINE = True
+    submission = Submission.objects.create(
+        dataset="classes", academic_year=world.year, school=world.school_a, status=SubmissionStatus.SUBMITTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission.status = SubmissionStatus.APPROVED
+        submission.reviewed_by = world.users["admin"]
+        submission.save()
+    run = IndicatorRun.objects.get()
+    assert run.trigger == RunTrigger.APPROVAL and run.is_current
+
+
+def test_returned_data_does_not_recompute(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RECOMPUTE_ON_APPROVAL = True
+    settings.TASKS_INLINE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        Submission.objects.create(
+            dataset="classes",
+            academic_year=world.year,
+            school=world.school_a,
+            status=SubmissionStatus.RETURNED,
+        )
+    assert not IndicatorRun.objects.exists()
+
+
+def test_school_users_see_only_their_school(world: World, computed: IndicatorRun) -> None:
+    for persona in ("principal_a", "clerk_a"):
+        seen = IndicatorValue.objects.restrict(world.users[persona])
+        assert seen.exists() and set(seen.values_list("school", flat=True)) == {world.school_a.pk}
+    assert IndicatorValue.objects.restrict(world.users["leader"]).count() == computed.value_count
+    assert world.users["dept_user"].role == Role.DEPARTMENT
+    assert IndicatorValue.objects.restrict(None).count() == 0
+
+
+def test_snapshot_is_readable_without_django(computed: IndicatorRun) -> None:
+    snapshot = open_snapshot(Path(computed.snapshot_path))
+    assert snapshot.read("classes").num_rows == 4
+    assert snapshot.manifest.year == 2025 and snapshot.manifest.census_date.isoformat() == "2025-09-01"
+
+
+# --- the commands -------------------------------------------------------------------------------------
+
+
+def test_cli_compute_and_indicators(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    make_facts(world)
+    assert cli.main(["compute", "--year", "2025"]) == 0
+    assert "个指标值" in capsys.readouterr().out
+    assert cli.main(["compute", "--verify"]) == 0
+    assert "复算一致" in capsys.readouterr().out
+    assert cli.main(["indicators", "--id", "yzjh.resource.l4", "--level", "school", "--format", "json"]) == 0
+    records = {r["org_name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records[world.school_b.name]["value"] is None  # no 办学条件 reported: no value, not zero
+    record = records[world.school_a.name]
+    assert record["value"] == "4.50" and record["threshold"] == "≥ 4.5" and record["met"] is True
+    assert record["numerator"] == "387" and record["denominator"] == "86"
+    assert cli.main(["indicators", "--level", "district", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("year,indicator,name,level") and len(lines) > 50
+    assert cli.main(["indicators", "--id", "enrolment.preschool_gross_rate", "--level", "district"]) == 0
+    assert "学前三年毛入园率〔未核实〕\t区县" in capsys.readouterr().out
+
+
+def test_cli_reports_problems_in_chinese(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["indicators"]) == 1
+    assert "请先运行 tisheng compute" in capsys.readouterr().err
+    assert cli.main(["compute", "--year", "1999"]) == 1
+    assert "找不到 1999 学年" in capsys.readouterr().err
+    assert cli.main(["indicators", "--id", "resource.l4"]) == 1
+    assert "yzjh.resource.l4" in capsys.readouterr().err
+
+
+def test_catalogue_docs_are_generated_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/indicators/ is generated from the definitions: regenerate it when a definition changes."""
+    assert cli.main(["catalogue", "--docs", str(tmp_path)]) == 0
+    committed = Path(__file__).resolve().parents[2] / "docs" / "indicators"
+    generated = sorted(p.name for p in tmp_path.iterdir())
+    assert generated == sorted(p.name for p in committed.iterdir())
+    stale = [
+        name
+        for name in generated
+        if (tmp_path / name).read_text("utf-8") != (committed / name).read_text("utf-8")
+    ]
+    assert stale == [], "运行 tisheng catalogue --docs docs/indicators 更新指标说明页"
+    assert len(generated) == len(catalogue()) + 1
+
+
+def test_every_indicator_is_documented_and_unverified_ones_say_so() -> None:
+    for definition in catalogue().values():
+        page = present.documentation(definition)
+        assert definition.kou_jing, f"{definition.id} 缺少口径说明"
+        assert definition.name_zh in page and present.formula_text(definition) in page
+        assert ("未核实" in page.split("\n")[4]) is (not definition.is_verified), definition.id
+
+
+def test_a_subset_of_definitions_gives_the_same_values(computed: IndicatorRun) -> None:
+    """Only the queries the chosen indicators need run, dependencies included (a CV needs its base)."""
+    snapshot = open_snapshot(Path(computed.snapshot_path))
+    chosen = [
+        catalogue()[i] for i in ("yzjh.cv.l4", "class_size.over_standard_share", "family.parent_school_rate")
+    ]
+    subset = compute(snapshot, services.backend("duckdb"), definitions=chosen).results
+    assert {r.indicator for r in subset} == {d.id for d in chosen}
+    full = {r.key: r for r in compute(snapshot, services.backend("duckdb")).results}
+    assert all(full[r.key] == r for r in subset)
+
+
+def test_school_type_labels_follow_the_choices() -> None:
+    """The catalogue repeats the school types' Chinese names to stay free of Django: keep them in step."""
+    from django.utils import translation
+
+    from tisheng.core.choices import SchoolType
+    from tisheng.indicators.catalogue import SCHOOL_TYPE_LABELS
+
+    with translation.override("zh-hans"):
+        assert {t.value: str(t.label) for t in SchoolType} == SCHOOL_TYPE_LABELS
