@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["intake_students", "indicators"]
+BENCHMARKS = ["intake_students", "indicators", "fitness"]
 
 
 def main(argv: list[str]) -> int:

@@ -42,6 +42,7 @@ def test_help_lists_every_command(capsys) -> None:
         "compute",
         "indicators",
         "catalogue",
+        "fitness",
         "manage",
     }
     for command in commands:

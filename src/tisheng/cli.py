@@ -507,6 +507,38 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fitness_score(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tisheng.health import upload
+    from tisheng.intake.reader import ReadError
+
+    source, out = Path(args.path), Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise CliError("--out 请以 .xlsx 或 .csv 结尾")
+    if not source.is_file():
+        raise CliError(f"找不到文件 {source}")
+    try:
+        data = upload.read_upload(source)
+    except ReadError as exc:
+        raise CliError(f"{exc}。{exc.hint}") from None
+    for problem in [*data.errors, *data.warnings][:200]:
+        print(f"  {problem.text()}", file=sys.stderr)
+    if len(data.problems) > 200:
+        print(f"  …还有 {len(data.problems) - 200} 条未列出", file=sys.stderr)
+    if data.errors:
+        print(
+            f"有 {len(data.errors)} 个错误（另有 {len(data.warnings)} 个提示），没有写出任何结果。请改正后重新运行。",
+            file=sys.stderr,
+        )
+        return 1
+    scored = upload.score_upload(data)
+    upload.write_result(scored, out)
+    summary = "、".join(f"{name} {count} 人" for name, count in scored.counts.items())
+    print(f"已评分 {len(scored.rows)} 名学生（{summary}），{len(data.warnings)} 个提示；结果：{out}")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -627,6 +659,20 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_parser.add_argument(
         "--docs", metavar="目录", help="把说明页（Markdown）写到该目录，例如 docs/indicators"
     )
+
+    fitness = add("fitness", cmd_fitness_score, "体质健康测试：按《国家学生体质健康标准（2014年修订）》评分")
+    fitness_sub = fitness.add_subparsers(
+        dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
+    )
+    fitness_score = fitness_sub.add_parser(
+        "score",
+        help="为国家体测数据上报格式的文件评分（不入库），输出各项得分、标准分、附加分、学年总分、等级和备注",
+        description="为国家体测数据上报格式的文件评分（不入库）。有任何错误则不写出结果。",
+    )
+    fitness_score.add_argument(
+        "path", metavar="文件", help="国家学生体质健康数据上报格式的 .xlsx/.xls/.csv 文件"
+    )
+    fitness_score.add_argument("--out", required=True, help="输出文件：.xlsx 或 .csv（按扩展名）")
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")
