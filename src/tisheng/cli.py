@@ -97,8 +97,10 @@ def serve(host: str, port: int, threads: int) -> int:
 
     import tisheng.indicators.engine.measures  # noqa: F401  (load Ibis/DuckDB now, not on the first request)
     from tisheng.config.wsgi import application
+    from tisheng.indicators.services import fail_interrupted as fail_interrupted_runs
     from tisheng.intake.services import fail_interrupted
 
+    fail_interrupted_runs()  # computations cut off by the last stop can never finish either
     interrupted = fail_interrupted()  # imports cut off by the last stop can never finish
     if interrupted:
         print(f"上次停止时有 {interrupted} 个导入批次未完成，已标记为“处理失败”，请重新上传。")

@@ -479,6 +479,7 @@ _DROPOUTS = [
     (50302, J1, _d(2025, 12, 1), 23, 2025, _d(2026, 8, 31)),  # returned on the last day of the 学年
     (60100, N1, _d(2025, 9, 1), 11, 2025, None),  # on the 统计时点: this 学年's → counts
     (65300, N1, _d(2026, 8, 31), 23, 2025, None),  # on the last day → counts
+    (110101, H1, _d(2025, 10, 8), 31, 2025, None),  # a 高中 dropout: not 控辍保学 (义务教育 only)
 ]
 DROPOUTS = [
     {"student_id": s, "school_id": school, "date": day, "last_grade": g, "last_year": y, "returned_on": back}

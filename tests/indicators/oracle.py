@@ -249,8 +249,11 @@ class Oracle:
                 f["cohort9"] += 1
                 if 21 <= grade <= 23:
                     f["cohort_junior"] += 1
-            if self.census_date <= d["date"] <= self.year_end and (
-                d["returned_on"] is None or d["returned_on"] > self.year_end
+            compulsory = 11 <= grade <= 16 or 21 <= grade <= 23  # 控辍保学 concerns 义务教育 only
+            if (
+                compulsory
+                and self.census_date <= d["date"] <= self.year_end
+                and (d["returned_on"] is None or d["returned_on"] > self.year_end)
             ):
                 f["unreturned"] += 1
 
@@ -508,7 +511,8 @@ class Oracle:
         failing = sum(not ok for ok in self.section_verdicts().values())
         for i in range(1, 8):
             cv = catalogue()[f"yzjh.cv.l{i}"]
-            failing += sum(self.cv_of(cv, stage)[3] is False for stage in cv.stage_keys)
+            # a CV over its bound, or one that cannot be computed (no data), is a criterion not met
+            failing += sum(self.cv_of(cv, stage)[3] is not True for stage in cv.stage_keys)
         value = Fraction(failing)
         self.put(d, "district", self.district, "", "", value, None, value, self.met(d, "", value))
 

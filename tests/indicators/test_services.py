@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import World
 from tests.indicators.db_facts import make_facts
 from tisheng import cli
+from tisheng.census.models import TeacherYear
 from tisheng.core.choices import Role
+from tisheng.core.models import AcademicYear
 from tisheng.indicators import present, services
 from tisheng.indicators.catalogue import catalogue
 from tisheng.indicators.choices import RunStatus, RunTrigger
@@ -249,3 +253,75 @@ def test_school_type_labels_follow_the_choices() -> None:
 
     with translation.override("zh-hans"):
         assert {t.value: str(t.label) for t in SchoolType} == SCHOOL_TYPE_LABELS
+
+
+def test_staff_count_at_the_school_of_their_years_section(world: World) -> None:
+    """A teacher who has since moved (Teacher.school is today's school) counts where that year's record
+    puts them, so freezing an earlier year again gives the same values."""
+    make_facts(world)
+    teacher = TeacherYear.objects.get(teacher__staff_number="T001").teacher
+    teacher.school = world.school_b
+    teacher.save()
+    services.compute_year(world.year)
+    certified = value("teachers.certified_rate", "school", world.school_a.code, "primary")
+    assert (certified.numerator, certified.denominator) == (1, 2)
+
+
+def test_a_newer_current_run_is_not_replaced(world: World, computed: IndicatorRun) -> None:
+    IndicatorRun.objects.filter(pk=computed.pk).update(started_at=timezone.now() + dt.timedelta(hours=1))
+    late = services.compute_year(world.year)
+    assert not late.is_current and late.value_count == 0 and "未替换" in late.error
+    computed.refresh_from_db()
+    assert computed.is_current and IndicatorValue.objects.filter(run=computed).exists()
+
+
+def test_a_superseded_run_cannot_be_verified(world: World, computed: IndicatorRun) -> None:
+    services.compute_year(world.year)
+    computed.refresh_from_db()
+    (message,) = services.verify(computed)
+    assert "已被新的计算取代" in message
+
+
+def test_runs_cut_off_by_a_stop_are_marked_failed(world: World) -> None:
+    run = IndicatorRun.objects.create(academic_year=world.year, trigger=RunTrigger.COMMAND, backend="duckdb")
+    assert services.fail_interrupted() == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "中断" in run.error
+
+
+def test_saving_an_approved_submission_again_does_not_recompute(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RECOMPUTE_ON_APPROVAL = True
+    settings.TASKS_INLINE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = Submission.objects.create(
+            dataset="classes",
+            academic_year=world.year,
+            school=world.school_a,
+            status=SubmissionStatus.APPROVED,
+            reviewed_by=world.users["admin"],
+        )
+    assert IndicatorRun.objects.count() == 1  # approved on creation
+    with django_capture_on_commit_callbacks(execute=True):
+        submission.comment = "备注"
+        submission.save()
+    assert IndicatorRun.objects.count() == 1
+
+
+def test_approved_status_changes_recompute_the_later_years_too(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A dropout of 2024 belongs to the cohorts counted in later years."""
+    settings.RECOMPUTE_ON_APPROVAL = True
+    settings.TASKS_INLINE = True
+    earlier = AcademicYear.objects.create(start_year=2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        Submission.objects.create(
+            dataset="status_changes",
+            academic_year=earlier,
+            school=world.school_a,
+            status=SubmissionStatus.APPROVED,
+            reviewed_by=world.users["admin"],
+        )
+    assert set(IndicatorRun.objects.values_list("academic_year__start_year", flat=True)) == {2024, 2025}

@@ -148,19 +148,26 @@ def _store(
         for r in results
     ]
     with transaction.atomic():
-        previous = IndicatorRun.objects.select_for_update().filter(academic_year=year, is_current=True)
-        superseded = list(previous.values_list("pk", flat=True))
-        IndicatorValue.objects.filter(run_id__in=superseded).delete()
-        previous.update(is_current=False)
-        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        # one run of a year is stored at a time (the year's row is the lock); a run that started after
+        # this one and is already current (a later snapshot) is not replaced by this one
+        AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
+        previous = IndicatorRun.objects.filter(academic_year=year, is_current=True)
+        newer = previous.filter(started_at__gt=run.started_at).exists()
+        if not newer:
+            superseded = list(previous.values_list("pk", flat=True))
+            IndicatorValue.objects.filter(run_id__in=superseded).delete()
+            previous.update(is_current=False)
+            IndicatorValue.objects.bulk_create(values, batch_size=2000)
         manifest = snapshot.manifest
         run.snapshot_id = manifest.snapshot_id
         run.snapshot_path = str(snapshot.path)
         run.batches = list(manifest.batches)
         run.rows = dict(manifest.rows)
-        run.value_count = len(values)
+        run.value_count = 0 if newer else len(values)
         run.status = RunStatus.SUCCEEDED
-        run.is_current = True
+        run.is_current = not newer
+        if newer:
+            run.error = "计算期间已有更新的计算完成，本次结果未替换当前值"
         run.finished_at = timezone.now()
         run.seconds = time.perf_counter() - started
         run.save()
@@ -185,6 +192,8 @@ def verify(run: IndicatorRun, backend_name: str | None = None) -> list[str]:
     """Recompute ``run`` from its stored snapshot; the differences (none when it reproduces)."""
     if not run.snapshot_path:
         return [f"计算批次 {run.pk} 没有快照，无法复算"]
+    if not run.is_current:
+        return [f"计算批次 {run.pk} 已被新的计算取代，其结果未保留；请复核当前的计算批次"]
     snapshot = open_snapshot(Path(run.snapshot_path))
     recomputed = compute(snapshot, backend(backend_name or run.backend), overrides=run.overrides)
     stored = {
@@ -209,10 +218,17 @@ def verify(run: IndicatorRun, backend_name: str | None = None) -> list[str]:
     return differences
 
 
-def recompute_later(year_id: int) -> None:
+def recompute_later(year_ids: list[int]) -> None:
     """Background entry point (a worker thread in the embedded default)."""
-    year = AcademicYear.objects.get(pk=year_id)
-    compute_year(year, trigger=RunTrigger.APPROVAL)
+    for year in AcademicYear.objects.filter(pk__in=year_ids).order_by("start_year"):
+        compute_year(year, trigger=RunTrigger.APPROVAL)
+
+
+def fail_interrupted() -> int:
+    """Mark computations cut off by a server stop as failed (they can never finish); how many."""
+    return IndicatorRun.objects.filter(status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error="计算被服务器停止中断，请重新计算", finished_at=timezone.now()
+    )
 
 
 def org_names() -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
 
 from tisheng.census import models as census
@@ -51,7 +52,7 @@ def semester(day: dt.date) -> int:
 
 def collect(year: AcademicYear) -> dict[str, pa.Table]:
     """Every snapshot table of ``year``, read from the database."""
-    census_date, year_end = census_dates(year.start_year)
+    census_date, year_end = year_dates(year)
     in_year = {"date__gte": census_date, "date__lte": year_end}
     tables: dict[str, pa.Table] = {}
     tables["towns"] = _table(
@@ -59,7 +60,8 @@ def collect(year: AcademicYear) -> dict[str, pa.Table]:
         ["town_code", "town_name", "urban_rural"],
         _rows(Town.objects.order_by("code"), "code", "name", "urban_rural"),
     )
-    schools = School.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=census_date)).filter(
+    # schools open at the 统计时点 or opened during the 学年 (a new school's first classes count)
+    schools = School.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=year_end)).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=census_date)
     )
     tables["schools"] = _table(
@@ -92,7 +94,7 @@ def collect(year: AcademicYear) -> dict[str, pa.Table]:
         list(TABLES["teachers"].names),
         _rows(
             census.TeacherYear.objects.filter(academic_year=year).order_by("id"),
-            "teacher_id", "teacher__school_id", "section__stage", "post", "subject", "education", "title",
+            "teacher_id", "section__school_id", "section__stage", "post", "subject", "education", "title",
             "backbone_level", "info_literacy", "ethics_file", "commitment_signed", "family_guidance_teacher",
             "annual_salary",
             convert=lambda *v: (*v[:-1], int(v[-1]) if v[-1] is not None else None),
@@ -210,6 +212,8 @@ def _dropouts(year_end: dt.date) -> list[tuple[Any, ...]]:
         for i, (kind, day, school) in enumerate(events):
             if kind != StatusChangeKind.DROPOUT:
                 continue
+            if i and events[i - 1][0] == StatusChangeKind.DROPOUT:
+                continue  # a second record of the same spell (no 复学 in between): counted once
             school_year = day.year if day >= dt.date(day.year, 9, 1) else day.year - 1
             before = [(y, g) for y, g in history.get(student, []) if y <= school_year]
             if not before:
@@ -220,12 +224,23 @@ def _dropouts(year_end: dt.date) -> list[tuple[Any, ...]]:
     return rows
 
 
+def year_dates(year: AcademicYear) -> tuple[dt.date, dt.date]:
+    """The year's 统计时点 (as recorded on the 学年) and the last day of the 学年."""
+    census_date = year.census_date or census_dates(year.start_year)[0]
+    return census_date, census_date.replace(year=census_date.year + 1) - dt.timedelta(days=1)
+
+
 def freeze(year: AcademicYear) -> Snapshot:
-    """Write (or reuse) the snapshot of ``year``'s facts as they are now."""
-    tables = collect(year)
-    district = District.objects.order_by("id").first()
-    census_date, year_end = census_dates(year.start_year)
-    batches = _batches(year)
+    """Write (or reuse) the snapshot of ``year``'s facts as they are now, read at one point in time
+    (one transaction; REPEATABLE READ on PostgreSQL), the batches first."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not _in_outer_transaction():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        batches = _batches(year)
+        tables = collect(year)
+        district = District.objects.order_by("id").first()
+    census_date, year_end = year_dates(year)
     return write_snapshot(
         snapshot_root(),
         tables,
@@ -236,6 +251,11 @@ def freeze(year: AcademicYear) -> Snapshot:
         year_end=year_end,
         batches=batches,
     )
+
+
+def _in_outer_transaction() -> bool:
+    """Whether the atomic block just opened is nested (isolation can only be set at the start)."""
+    return len(connection.atomic_blocks) > 1
 
 
 def _batches(year: AcademicYear) -> tuple[int, ...]:

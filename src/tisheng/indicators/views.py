@@ -774,7 +774,7 @@ class IndicatorDetailView(IndicatorPageMixin, View):
             headline=headline,
             breakdown=BreakdownTable(breakdown) if breakdown else None,
             chart=chart,
-            doc=documentation(definition, settings.THRESHOLD_OVERRIDES),
+            doc=documentation(definition, overrides),
             filterset=filterset,
             filter_fields=filter_fields(filterset, definition, names),
             has_towns="town" in definition.levels,
@@ -976,7 +976,7 @@ def rows_behind(user: Any, definition: Definition, school: School, year: Academi
             )
         )
     if tables & {"teachers", "certificates", "rotations"}:
-        staff = TeacherYear.objects.restrict(user, VIEW).filter(academic_year=year, teacher__school=school)
+        staff = TeacherYear.objects.restrict(user, VIEW).filter(academic_year=year, section__school=school)
         out.append(
             RowsBehind(
                 _("Staff records"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.conftest import World
 from tests.indicators.web.conftest import BY_LEVEL, UNVERIFIED, VERIFIED, Computed, TwoYears
+from tisheng.indicators import services
 from tisheng.indicators.catalogue import catalogue
 from tisheng.indicators.choices import RunStatus
 from tisheng.indicators.models import IndicatorRun
@@ -140,7 +141,11 @@ def test_provincial_override_is_marked(
     client_for: Callable[[str], Client], computed: Computed, settings: Any
 ) -> None:
     settings.THRESHOLD_OVERRIDES = {VERIFIED: "<= 5"}
-    html = page(client_for("admin"), reverse("indicators:detail", args=[VERIFIED]))
+    url = reverse("indicators:detail", args=[VERIFIED])
+    # the page shows the thresholds the shown values were computed with: none overridden yet
+    assert "省级覆盖" not in page(client_for("admin"), url)
+    services.compute_year(computed.run.academic_year)
+    html = page(client_for("admin"), url)
     assert "省级覆盖" in html
     assert "≤ 5" in html
 

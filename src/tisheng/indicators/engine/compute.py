@@ -519,9 +519,10 @@ class Rollup:
         catalogue_ = catalogue()
         for i in range(1, 8):
             for r in self.results.get(f"yzjh.cv.l{i}", []):
-                if r.met is False:
+                if r.met is not True:  # over the bound, or not computable (no data): not met
                     failing.append(
                         f"{catalogue_[r.indicator].name_zh}（{'小学' if r.stage == 'primary' else '初中'}）"
+                        + ("" if r.met is False else "无数据")
                     )
         sections = [r for r in self.results.get("yzjh.school_verdict", []) if r.level == "school" and r.stage]
         failed_sections = [r for r in sections if not r.numerator]

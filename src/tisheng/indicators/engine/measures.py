@@ -174,7 +174,13 @@ def _compulsory_ordinal(grade: ir.IntegerValue) -> ir.IntegerValue:
 )
 def _dropouts(t: Tables, ctx: Context) -> ir.Table:
     raw = t["dropouts"]
-    stage = ibis.cases(((raw.last_grade >= 21) & (raw.last_grade <= 23), "junior"), else_="primary")
+    grade = raw.last_grade
+    stage = ibis.cases(
+        ((grade >= 11) & (grade <= 16), "primary"),
+        ((grade >= 21) & (grade <= 23), "junior"),
+        ((grade >= 31) & (grade <= 33), "senior"),
+        else_="preschool",
+    )
     d = raw.mutate(stage=stage, breakdown=ibis.literal(""))
     ordinal = _compulsory_ordinal(d.last_grade)
     # the 学年 in which this student's cohort sits in 初三: its last year plus the grades still to go
@@ -388,7 +394,7 @@ _RECOGNITION_LABELS = {
     "school_emblem": "优秀校训校歌校徽",
     "other": "其他认定",
 }
-# registered twice: rows with a school at school grain, the others (district-wide) at district grain
+# a recognition without a school (none today: the register requires one) would count at district level
 measures(
     "recognitions",
     SCHOOL,
