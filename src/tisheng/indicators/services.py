@@ -6,7 +6,7 @@ import logging
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -237,8 +237,3 @@ def org_names() -> dict[str, str]:
     names.update(Town.objects.values_list("code", "name"))
     names.update(School.objects.values_list("code", "name"))
     return names
-
-
-def current_values(year: AcademicYear, indicators: Iterable[str] | None = None) -> Any:
-    values = IndicatorValue.objects.current().filter(academic_year=year)
-    return values.filter(indicator__in=list(indicators)) if indicators is not None else values
