@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tisheng.core",
     "tisheng.census",
     "tisheng.intake",
+    "tisheng.health",
     "tisheng.indicators",
     "tisheng.web",
     "tisheng.api",
