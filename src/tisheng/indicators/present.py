@@ -9,12 +9,14 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from tisheng.core.choices import SCHOOL_ROLES
 from tisheng.standards import VERIFICATION_LABELS
 
 from .catalogue import KIND_LABELS, LEVEL_LABELS, STAGE_LABELS, Definition, catalogue
 from .engine import measures
 
 BREAKDOWN_LABELS = {"national": "国家级", "region": "自治区级", "city": "市级", "district": "区级"}
+DIMENSION_LABELS = {"level": "按级别", "grade": "按年级", "sex": "按性别"}
 
 
 def plain(value: Decimal | None) -> Decimal | None:
@@ -35,6 +37,47 @@ def display(definition: Definition, value: Decimal | None) -> str:
         return "—"
     text = f"{shown:,.{definition.decimals}f}"
     return f"{text}{definition.unit_zh}" if definition.unit_zh == "%" else text
+
+
+# --- small-group suppression (小样本不予显示) ----------------------------------------------------------
+
+
+def suppression_text(definition: Definition) -> str:
+    """What is shown instead of a suppressed value: 少于10人，不予显示."""
+    return f"少于{definition.min_group}人，不予显示"
+
+
+def viewer_school(viewer: Any) -> int | None:
+    """The school whose small groups ``viewer`` may see: a principal's or clerk's own school; None for
+    everybody else (district roles, department users, the public, a command-line export)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return None
+    return viewer.school_id if viewer.role in SCHOOL_ROLES else None
+
+
+def group_size(value: Any) -> Decimal:
+    """The number of students behind a value: its denominator (student-based indicators count students
+    there), or the rows counted when it has none."""
+    return value.denominator if value.denominator is not None else Decimal(value.rows)
+
+
+def is_suppressed(definition: Definition, value: Any, viewer: Any) -> bool:
+    """Whether ``value`` (an :class:`~tisheng.indicators.models.IndicatorValue`, or anything with
+    ``denominator``, ``rows`` and ``school_id``) must be withheld from ``viewer``.
+
+    The one rule of small-group suppression (《学生体质健康》 privacy, issue 5): a value of an indicator
+    with ``min_group`` whose group (:func:`group_size`) is smaller than ``min_group`` is shown only to the
+    users of the value's own school; everybody else — another school, the district roles, department
+    users, the public, the command-line exports — sees :func:`suppression_text` instead of the value, its
+    numerator and whether it meets the threshold. Town and district values have no school, so a small
+    town or district group is withheld from everybody. Complementary suppression (a hidden cell that could
+    be derived from a total and the shown cells) is not done.
+    """
+    minimum = definition.min_group
+    if not minimum or group_size(value) >= minimum:
+        return False
+    own = viewer_school(viewer)
+    return own is None or value.school_id != own
 
 
 def threshold_text(definition: Definition, stage: str, overrides: Mapping[str, Any] | None = None) -> str:
@@ -109,7 +152,12 @@ def documentation(definition: Definition) -> str:
         ("学段", stages),
         ("过滤条件", definition.filters.describe() or "—"),
         ("分子另加条件", definition.numerator_filters.describe() or "—"),
-        ("分列", "按级别" if definition.by == "level" else "—"),
+        ("分列", "、".join(DIMENSION_LABELS.get(x, x) for x in definition.dimensions) or "—"),
+        *(
+            [("小样本保护", f"少于 {definition.min_group} 名学生的数值只在本校显示")]
+            if definition.min_group
+            else []
+        ),
         ("阈值", _thresholds(definition)),
         ("方向", "越高越好" if definition.higher_is_better else "越低越好"),
         (

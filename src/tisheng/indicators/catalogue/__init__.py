@@ -4,6 +4,21 @@ A definition names its formula in measures (see :mod:`tisheng.indicators.engine.
 stages it is computed at, its filters, its threshold (taken from the packaged national standards, with a
 provincial override as a setting), the plan clause it serves and the official 口径 with its source and
 verification level. Nothing here imports Django.
+
+Breakdowns (分列). A definition with ``by`` gives, besides its total row (breakdown ``""``), one row per
+value of each breakdown dimension and per combination of them. ``by: level`` (one dimension, the level of a
+recognition or honour) keeps its bare keys: ``"national"``, ``"city"`` …. Any other ``by`` — e.g.
+``by: [grade, sex]`` for the health indicators — gives keys ``dimension=value`` joined by ``,`` in the order
+of ``by``: ``""`` (all), ``"grade=11"``, ``"sex=M"``, ``"grade=11,sex=M"`` (the marginal rows and the cells;
+grades are 年级编号 11–16, 21–23, 31–33, sexes ``M``/``F``). :func:`breakdown_key` writes a key and
+:func:`parse_breakdown` reads one. The breakdown rows are summed from the same integers as the total, so
+they add up to it exactly.
+
+Small groups (小样本保护). ``min_group`` (0 = none) is the least number of students a value may rest on to
+be shown outside the student's school: every indicator computed from student-level health data has 10.
+:meth:`Definition.small_group` says whether a value is below it (from the value's ``rows``, the students
+behind it, and for a ratio or mean also its denominator). ``Definition.by`` is the dimensions as written, joined by ``,``
+(``"level"``, ``"grade,sex"``); ``Definition.dimensions`` the tuple.
 """
 
 from __future__ import annotations
@@ -159,6 +174,7 @@ class Definition:
     conditions: tuple[Condition, ...]
     among: tuple[Condition, ...]
     of: str
+    #: the breakdown dimensions as written, joined by "," ("level", "grade,sex"; "" for none)
     by: str
     filters: Filters
     numerator_filters: Filters
@@ -169,6 +185,22 @@ class Definition:
     plan_text: str
     kou_jing: str
     note: str
+    #: values over fewer than this many students are suppressed outside the school (0: never)
+    min_group: int = 0
+
+    def small_group(self, rows: int, denominator: Any = None) -> bool:
+        """Whether a value with ``rows`` students behind it (and ``denominator``, for a ratio or a mean)
+        rests on fewer than :attr:`min_group` students, and so is shown only inside the school."""
+        if not self.min_group:
+            return False
+        if rows < self.min_group:
+            return True
+        return denominator is not None and self.kind != "count" and denominator < self.min_group
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The breakdown dimensions (``("grade", "sex")``; ``()`` for none)."""
+        return tuple(self.by.split(",")) if self.by else ()
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
@@ -215,6 +247,39 @@ def _tuple(raw: Any) -> tuple[str, ...]:
     if isinstance(raw, str):
         return (raw,)
     return tuple(str(x) for x in raw)
+
+
+#: breakdown dimensions (分列维度) the measures can carry
+BREAKDOWN_DIMENSIONS = ("level", "grade", "sex")
+#: the legacy single dimension whose keys are bare values
+BARE_DIMENSION = "level"
+
+
+def _by(raw: Any, ident: str) -> str:
+    by = _tuple(raw)
+    if unknown := set(by) - set(BREAKDOWN_DIMENSIONS):
+        raise CatalogueError(f"{ident}: 未知的分列维度 {sorted(unknown)}")
+    if BARE_DIMENSION in by and len(by) > 1:
+        raise CatalogueError(f"{ident}: 按级别分列不能与其他维度组合")
+    if len(set(by)) != len(by):
+        raise CatalogueError(f"{ident}: 分列维度重复")
+    return ",".join(by)
+
+
+def breakdown_key(parts: Mapping[str, Any] | Any) -> str:
+    """The key of a breakdown row: ``{"grade": 11, "sex": "M"}`` → ``"grade=11,sex=M"`` (in the given
+    order; ``{}`` → ``""``)."""
+    return ",".join(f"{k}={v}" for k, v in dict(parts).items())
+
+
+def parse_breakdown(key: str) -> dict[str, str]:
+    """``"grade=11,sex=M"`` → ``{"grade": "11", "sex": "M"}``; ``""`` → ``{}``; a bare key (a level, as
+    in ``"national"``) → ``{"level": "national"}``."""
+    if not key:
+        return {}
+    if "=" not in key:
+        return {BARE_DIMENSION: key}
+    return dict(part.split("=", 1) for part in key.split(","))
 
 
 def _conditions(raw: Any) -> tuple[Condition, ...]:
@@ -284,7 +349,7 @@ def _definition(raw: dict[str, Any]) -> Definition:
         conditions=_conditions(raw.get("condition")),
         among=_conditions(raw.get("among")),
         of=str(raw.get("of", "")),
-        by=str(raw.get("by", "")),
+        by=_by(raw.get("by"), ident),
         filters=_filters(raw.get("filters")),
         numerator_filters=_filters(raw.get("numerator_filters")),
         thresholds=_thresholds(raw.get("threshold"), ident),
@@ -294,6 +359,7 @@ def _definition(raw: dict[str, Any]) -> Definition:
         plan_text=_prose(plan.get("text")),
         kou_jing=_prose(raw.get("kou_jing")),
         note=_prose(raw.get("note")),
+        min_group=int(raw.get("min_group", 0)),
     )
 
 
