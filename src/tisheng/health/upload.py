@@ -188,7 +188,11 @@ class Upload:
         return [p for p in self.problems if not p.is_error]
 
 
-class _CellProblem(Exception):
+class ResultProblem(Exception):
+    """A cell of the national layout that is wrong (``error``) or kept but not scored (``warning``).
+    The intake data set (:mod:`tisheng.intake.datasets.fitness`) reads the same cells with these
+    functions and turns the problems into its own issues."""
+
     def __init__(self, severity: str, message: str, hint: str) -> None:
         super().__init__(message)
         self.severity, self.message, self.hint = severity, message, hint
@@ -202,9 +206,9 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _decimal(value: Any, label: str, unit_hint: str) -> Decimal:
+def parse_number(value: Any, label: str, unit_hint: str) -> Decimal:
     if isinstance(value, bool):
-        raise _CellProblem("error", f"{label}应为数值，却是逻辑值", f"请填写数值{unit_hint}")
+        raise ResultProblem("error", f"{label}应为数值，却是逻辑值", f"请填写数值{unit_hint}")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -217,13 +221,13 @@ def _decimal(value: Any, label: str, unit_hint: str) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise _CellProblem("error", f"{label}应为数值，却是“{text}”", f"请只填写数字{unit_hint}") from None
+        raise ResultProblem("error", f"{label}应为数值，却是“{text}”", f"请只填写数字{unit_hint}") from None
     if not number.is_finite():
-        raise _CellProblem("error", f"{label}应为数值", f"请只填写数字{unit_hint}")
+        raise ResultProblem("error", f"{label}应为数值", f"请只填写数字{unit_hint}")
     return number
 
 
-def _parse_grade(value: Any) -> int:
+def parse_grade(value: Any) -> int:
     text = normalise_text(value)
     if re.fullmatch(r"\d+(\.0+)?", text):
         code = int(Decimal(text))
@@ -231,21 +235,21 @@ def _parse_grade(value: Any) -> int:
             return code
     elif text in GRADE_ALIASES:
         return GRADE_ALIASES[text]
-    raise _CellProblem(
+    raise ResultProblem(
         "error",
         f"年级编号“{text}”不存在",
         "请填写 11–16（小学一至六年级）、21–23（初一至初三）、31–33（高一至高三）或 41–44（大一至大四）",
     )
 
 
-def _parse_sex(value: Any) -> str:
+def parse_sex(value: Any) -> str:
     text = normalise_text(value)
     if text in SEX_ALIASES:
         return SEX_ALIASES[text]
-    raise _CellProblem("error", f"性别“{text}”无法识别", "请填写 1（男）或 2（女），也可以填写“男”“女”")
+    raise ResultProblem("error", f"性别“{text}”无法识别", "请填写 1（男）或 2（女），也可以填写“男”“女”")
 
 
-def _parse_exempt(value: Any) -> bool:
+def parse_exempt(value: Any) -> bool:
     text = normalise_text(value).lower()
     if text in NO:
         return False
@@ -402,15 +406,15 @@ def _read_row(
         report("grade", "error", "年级编号不能为空", "请填写年级编号，例如 11（小学一年级）")
     else:
         try:
-            grade = _parse_grade(cell("grade"))
-        except _CellProblem as exc:
+            grade = parse_grade(cell("grade"))
+        except ResultProblem as exc:
             report("grade", exc.severity, exc.message, exc.hint)
     if is_blank(cell("sex")):
         report("sex", "error", "性别不能为空", "请填写 1（男）或 2（女）")
     else:
         try:
-            sex = _parse_sex(cell("sex"))
-        except _CellProblem as exc:
+            sex = parse_sex(cell("sex"))
+        except ResultProblem as exc:
             report("sex", exc.severity, exc.message, exc.hint)
 
     student_id = normalise_text(cell("student_id"))
@@ -436,8 +440,8 @@ def _read_row(
     for key in ("vision_left", "vision_right"):
         if key in s.columns and not is_blank(cell(key)):
             try:
-                vision = _decimal(cell(key), "视力", "（五分记录，例如 4.8）")
-            except _CellProblem as exc:
+                vision = parse_number(cell(key), "视力", "（五分记录，例如 4.8）")
+            except ResultProblem as exc:
                 report(key, "warning", exc.message, exc.hint)
                 continue
             if not Decimal("3.0") <= vision <= Decimal("5.3"):
@@ -448,7 +452,7 @@ def _read_row(
 
     exempt = False
     if "exempt" in s.columns and not is_blank(cell("exempt")):
-        exempt = _parse_exempt(cell("exempt"))
+        exempt = parse_exempt(cell("exempt"))
 
     applicable: set[str] = set()
     if grade is not None and sex is not None:
@@ -470,7 +474,7 @@ def _read_row(
             continue
         try:
             number = _measurement(key, value, row)
-        except _CellProblem as exc:
+        except ResultProblem as exc:
             report(key, exc.severity, exc.message, exc.hint)
             if exc.severity == "warning":
                 flagged.add(key)
@@ -494,7 +498,20 @@ def _read_row(
     return row
 
 
-def _measurement(key: str, value: Any, row: UploadRow) -> Decimal:
+@dataclass(frozen=True)
+class Reading:
+    """A result as read: the value in natural units, the time format taken (times only) and a note
+    when the value was adjusted (height and weight rounded to two decimals)."""
+
+    value: Decimal
+    format: str = ""
+    note: str = ""
+
+
+def read_result(key: str, value: Any) -> Reading:
+    """One measured result (``key`` of :data:`scoring.MEASURED`, or height/weight) from a non-blank
+    cell. Raises :class:`ResultProblem`: ``error`` when it cannot be read, ``warning`` when it is
+    ambiguous or cannot be a result of that kind (kept, never scored)."""
     label = scoring.name_zh(key)
     unit = PLAUSIBLE[key].unit_zh
     if key == "run_50m" or key in LONG_RUNS:
@@ -502,19 +519,30 @@ def _measurement(key: str, value: Any, row: UploadRow) -> Decimal:
         try:
             parsed = parse_time(value, long=key in LONG_RUNS, plausible=bounds)
         except AmbiguousTime as exc:
-            raise _CellProblem("warning", exc.message + "，未计分", exc.hint) from None
+            raise ResultProblem("warning", exc.message + "，未计分", exc.hint) from None
         except TimeFormatError as exc:
-            raise _CellProblem("error", exc.message, exc.hint) from None
-        row.formats[key] = parsed.format
-        return parsed.seconds
-    number = _decimal(value, label, f"（单位：{unit}）")
+            raise ResultProblem("error", exc.message, exc.hint) from None
+        return Reading(parsed.seconds, parsed.format)
+    number = parse_number(value, label, f"（单位：{unit}）")
     if key in COUNTS and number != number.to_integral_value():
-        raise _CellProblem("warning", f"{label}次数应为整数，却是 {number}，未计分", "请核对原始记录")
+        raise ResultProblem("warning", f"{label}次数应为整数，却是 {number}，未计分", "请核对原始记录")
     if key in ("height", "weight") and -number.as_tuple().exponent > 2:  # type: ignore[operator]
         rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        row.notes.append(f"{label} {number} 按两位小数 {rounded} 计算")
-        return rounded
-    return number
+        return Reading(rounded, note=f"{label} {number} 按两位小数 {rounded} 计算")
+    return Reading(number)
+
+
+#: the format :func:`tisheng.health.timefmt.parse_time` names a plain number of seconds
+PLAIN_SECONDS = "秒数（纯数字）"
+
+
+def _measurement(key: str, value: Any, row: UploadRow) -> Decimal:
+    reading = read_result(key, value)
+    if reading.format:
+        row.formats[key] = reading.format
+    if reading.note:
+        row.notes.append(reading.note)
+    return reading.value
 
 
 # --- scoring and writing ----------------------------------------------------------------------------
@@ -580,7 +608,7 @@ def score_upload(upload: Upload) -> ScoredUpload:
             if result[f"{item}_bonus"]:
                 notes.append(f"{scoring.name_zh(item)}附加分 {result[f'{item}_bonus']} 分")
         for key, fmt in row.formats.items():
-            if fmt != "秒数（纯数字）":
+            if fmt != PLAIN_SECONDS:
                 notes.append(f"{scoring.name_zh(key)}按“{fmt}”读取")
         std100, total10 = result["standard_x100"], result["total_x10"]
         values += [

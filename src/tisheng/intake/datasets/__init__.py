@@ -6,6 +6,7 @@ from tisheng.intake.datasets import (  # noqa: F401  (registration)
     classes,
     ethics_violations,
     facilities,
+    fitness,
     honours,
     population,
     recognitions,
@@ -13,6 +14,8 @@ from tisheng.intake.datasets import (  # noqa: F401  (registration)
     status_changes,
     students,
     teachers,
+    vision,
+    wuxiang,
 )
 from tisheng.intake.datasets.base import registry
 
