@@ -488,6 +488,130 @@ DROPOUTS = [
 
 REFERENCE = [{"name": "civil_servant_salary", "value": CIVIL_SERVANT_SALARY}]
 
+# --- student health ------------------------------------------------------------------------------------------
+#
+# Fitness (体测): P1 三年级 (grade 13) is the edge case class — 10 students with a 学年总分 of whom exactly 5 are
+# 优良 (50.0%, the plan's bound, met); 80.00 is 良好, 79.90 及格; one 免测 with and one without a BMI, two
+# 项目不全 with a BMI. District: 34 优良 of 52 assessed; 4 incomplete (P1 2, H1 1 … see the rows).
+
+
+def _stage(grade: int) -> str:
+    return {1: "primary", 2: "junior", 3: "senior"}[grade // 10]
+
+
+# school, grade, sex, status, level, 学年总分 × 100, BMI band, how many
+_FITNESS = [
+    (P1, 13, "M", "complete", "excellent", 9150, "normal", 3),
+    (P1, 13, "M", "complete", "good", 8000, "overweight", 2),
+    (P1, 13, "F", "complete", "pass", 7990, "normal", 4),
+    (P1, 13, "F", "complete", "fail", 5500, "obese", 1),
+    (P1, 13, "F", "exempt", "", None, "", 1),
+    (P1, 13, "M", "exempt", "", None, "normal", 1),
+    (P1, 13, "F", "incomplete", "", None, "underweight", 2),
+    (P1, 11, "M", "complete", "good", 8500, "normal", 5),
+    (P1, 11, "F", "complete", "excellent", 9000, "overweight", 5),
+    (J1, 21, "M", "complete", "pass", 6000, "normal", 10),
+    (J1, 21, "F", "complete", "excellent", 11000, "normal", 2),  # 100 + 10 附加分
+    (J1, 22, "F", "complete", "fail", 5999, "obese", 3),
+    (H1, 31, "M", "complete", "good", 8999, "normal", 4),
+    (H1, 31, "F", "incomplete", "", None, "", 1),
+    (N1, 16, "F", "complete", "good", 8200, "normal", 6),
+    (N1, 23, "M", "complete", "excellent", 9500, "overweight", 7),
+]
+FITNESS = [
+    {
+        "school_id": school,
+        "stage": _stage(grade),
+        "grade": grade,
+        "sex": sex,
+        "status": status,
+        "level": level,
+        "total_centi": total,
+        "bmi_band": bmi,
+    }
+    for school, grade, sex, status, level, total, bmi, n in _FITNESS
+    for _ in range(n)
+]
+
+# Vision: P1 三年级 this year holds every edge of 筛查性近视 (16 screened):
+#   a 5 normal; b SE exactly −0.50 D in the poor eye (myopic only when the cut-off is ≤); c 2 myopic by
+#   refraction; d ortho-k with acuity 5.2 (myopic, not poor); e 串镜 myopic; f 串镜 not myopic (poor, decided);
+#   g poor, no refraction, no 串镜 (undetermined); h right eye −0.60 D; i poor left at −0.25 D (not myopic);
+#   j −0.51 D (myopic either way); k left refracted at −0.40 D, right poor and unrefracted (undetermined)
+# → ≤: 7 myopic of 16 (43.75%), <: 6; 10 poor; 2 undetermined. Last year P1 三年级: 3 of 10 (30%).
+# year, school, grade, sex, acuity L, R (× 10), SE L, R (0.001 D), correction, 串镜, how many
+_VISION = [
+    (2025, P1, 13, "M", 50, 50, None, None, "none", "", 5),
+    (2025, P1, 13, "M", 48, 50, -500, 0, "none", "", 1),
+    (2025, P1, 13, "F", 49, 49, -750, -1000, "glasses", "", 2),
+    (2025, P1, 13, "F", 52, 52, None, None, "ortho_k", "", 1),
+    (2025, P1, 13, "F", 47, 50, None, None, "none", "myopic", 1),
+    (2025, P1, 13, "M", 46, 50, None, None, "none", "not_myopic", 1),
+    (2025, P1, 13, "F", 45, 49, None, None, "none", "", 1),
+    (2025, P1, 13, "M", 50, 48, None, -600, "none", "", 1),
+    (2025, P1, 13, "M", 48, 50, -250, None, "none", "", 1),
+    (2025, P1, 13, "F", 49, 50, -510, None, "none", "", 1),
+    (2025, P1, 13, "F", 48, 49, -400, None, "none", "", 1),
+    (2024, P1, 13, "M", 48, 48, -1000, -1000, "none", "", 3),
+    (2024, P1, 13, "F", 50, 50, None, None, "none", "", 7),
+    # J1 初一: 4 of 12 this year; last year 2 at exactly −0.50 D of 10 (20% with ≤, 0% with <)
+    (2025, J1, 21, "M", 50, 50, None, None, "none", "", 8),
+    (2025, J1, 21, "F", 45, 45, -2000, -2000, "glasses", "", 4),
+    (2024, J1, 21, "M", 49, 49, -500, -500, "none", "", 2),
+    (2024, J1, 21, "F", 50, 50, None, None, "none", "", 8),
+    # H1: screened this year only (no change can be computed)
+    (2025, H1, 31, "M", 44, 44, -3000, -3000, "glasses", "", 3),
+    # T2: N1 screened this year (none myopic); P3 only last year (2 of 2): T2 falls by 100 points
+    (2025, N1, 16, "M", 50, 50, None, None, "none", "", 5),
+    (2024, P3, 14, "F", 47, 47, -800, -800, "none", "", 2),
+    # a screening of two years ago is never read
+    (2023, P1, 13, "F", 40, 40, -5000, -5000, "none", "", 4),
+]
+VISION = [
+    {
+        "year": year,
+        "school_id": school,
+        "stage": _stage(grade),
+        "grade": grade,
+        "sex": sex,
+        "acuity_left": left,
+        "acuity_right": right,
+        "se_left_milli": se_left,
+        "se_right_milli": se_right,
+        "correction": correction,
+        "trial_lens": trial,
+    }
+    for year, school, grade, sex, left, right, se_left, se_right, correction, trial, n in _VISION
+    for _ in range(n)
+]
+
+# 五项管理 class records: school, grade, class, semester, homework, sleep, phones, reading, activity (minutes)
+_WUXIANG = [
+    (P1, 11, 1, 1, 0, 600, True, True, 60),  # 一年级: no homework, exactly 600 min sleep, 60 min: all five
+    (P1, 11, 1, 2, 10, 600, True, True, 60),  # 一年级 with 10 min of homework: not met
+    (P1, 13, 1, 1, 60, 599, True, True, 70),  # homework exactly 60 (met); sleep 599 (not)
+    (P1, 13, 2, 1, 61, 620, True, False, 59),  # homework 61, reading not reviewed, 59 min activity: not met
+    (J1, 21, 1, 1, 90, 540, True, True, 60),  # 初中 at 90 and 540 exactly: all five
+    (J1, 21, 2, 1, 91, 539, False, True, 60),  # 91 min, 539 min, phones not managed
+    (H1, 31, 1, 1, 200, 480, True, True, 60),  # 高中: homework not assessed, sleep 480: all (four) met
+    (H1, 31, 2, 1, 0, 479, True, True, 60),  # 高中 sleep 479
+]
+WUXIANG = [
+    {
+        "school_id": school,
+        "stage": _stage(grade),
+        "grade": grade,
+        "class_number": number,
+        "semester": semester,
+        "homework_minutes": homework,
+        "sleep_minutes": sleep,
+        "phones_managed": phones,
+        "reading_reviewed": reading,
+        "activity_minutes": activity,
+    }
+    for school, grade, number, semester, homework, sleep, phones, reading, activity in _WUXIANG
+]
+
 
 def table(name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """``rows`` as an Arrow table with the snapshot schema of ``name``."""
@@ -511,6 +635,9 @@ def world_rows() -> dict[str, list[dict[str, Any]]]:
         "status_changes": STATUS_CHANGES,
         "dropouts": DROPOUTS,
         "reference": REFERENCE,
+        "fitness": FITNESS,
+        "vision": VISION,
+        "wuxiang": WUXIANG,
     }
 
 

@@ -25,6 +25,7 @@ What the oracle shares with the engine is the shape of the output, not the arith
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -570,6 +571,24 @@ class Oracle:
                 "safety.dangerous_building_area": self.dangerous_area,
                 "control.dropouts_unreturned": self.dropouts_unreturned,
                 "exam.standard_rooms": self.exam_rooms,
+                "health.fitness_excellent_good_rate": self.fitness_excellent_good,
+                "health.fitness_pass_rate": self.fitness_pass,
+                "health.fitness_excellent_rate": self.fitness_excellent,
+                "health.fitness_mean_total": self.fitness_mean,
+                "health.fitness_incomplete_count": self.fitness_incomplete,
+                "health.overweight_rate": self.overweight,
+                "health.obesity_rate": self.obesity,
+                "health.myopia_rate": self.myopia_rate,
+                "health.myopia_rate_previous": self.myopia_rate_previous,
+                "health.myopia_rate_change": self.myopia_change,
+                "health.poor_vision_rate": self.poor_vision,
+                "health.vision_undetermined_count": self.vision_undetermined,
+                "wuxiang.homework_rate": self.homework,
+                "wuxiang.sleep_rate": self.sleep,
+                "wuxiang.phone_rate": self.phones,
+                "wuxiang.reading_rate": self.reading,
+                "wuxiang.activity_rate": self.activity,
+                "wuxiang.all_five_rate": self.all_five,
             }[ident]
         except KeyError:
             raise NotImplementedError(f"the oracle does not know {ident}: write it from its 口径") from None
@@ -869,6 +888,230 @@ class Oracle:
         self.count(
             d, ((sid, "", Fraction(f["exam_rooms"])) for sid, _, f in self.sections(self._all_stages()))
         )
+
+    # -- student health ----------------------------------------------------------------------------------
+    #
+    # Every value is over the students (or class records) of one organisation, stage and breakdown group:
+    # the total, each grade, each sex and each grade × sex cell. A school has a row for a group where it has
+    # a record; every town and the district have the total row always; a count has a total row for every
+    # school, town and the district.
+
+    @staticmethod
+    def groups(record: Mapping[str, Any], dims: tuple[str, ...]) -> list[str]:
+        """ "" and every combination of ``dims`` (in their order) as "grade=11,sex=M"."""
+        keys = [""]
+        for size in range(1, len(dims) + 1):
+            for chosen in itertools.combinations(dims, size):
+                keys.append(",".join(f"{dim}={record[dim]}" for dim in chosen))
+        return keys
+
+    def _tally(
+        self, d: Definition, records: Rows, stages: Iterable[str]
+    ) -> dict[tuple[str, str, str, str], Rows]:
+        """The records per (level, org, stage key, group) — only records of ``stages`` in the total."""
+        stages = tuple(stages)
+        found: dict[tuple[str, str, str, str], Rows] = defaultdict(list)
+        for r in records:
+            if r["stage"] not in stages:
+                continue
+            for level in d.levels:
+                org = self.org(level, r["school_id"], None)
+                if org is None:
+                    continue
+                for stage in d.stage_keys:
+                    if stage and r["stage"] != stage:
+                        continue
+                    for group in self.groups(r, d.dimensions):
+                        found[(level, org, stage, group)].append(r)
+        return found
+
+    def student_ratio(
+        self,
+        d: Definition,
+        records: Rows,
+        numerator: Callable[[dict[str, Any]], int],
+        denominator: Callable[[dict[str, Any]], int],
+        *,
+        stages: Iterable[str] = ("primary", "junior", "senior"),
+        scale: Fraction = Fraction(1),
+    ) -> None:
+        found = self._tally(d, records, stages)
+        for level in d.levels:
+            if level != "school":
+                for org in self.orgs(level):
+                    for stage in d.stage_keys:
+                        found.setdefault((level, org, stage, ""), [])
+        for (level, org, stage, group), rows in found.items():
+            num = sum((numerator(r) * scale for r in rows), Fraction(0))
+            den = Fraction(sum(denominator(r) for r in rows))
+            value = num * factor_of(d) / den if den else None
+            self.put(d, level, org, stage, group, num, den, value, self.met(d, stage, value))
+
+    def student_count(self, d: Definition, records: Rows, counted: Callable[[dict[str, Any]], int]) -> None:
+        found = self._tally(d, records, ("primary", "junior", "senior"))
+        for level in d.levels:
+            for org in self.orgs(level):
+                for stage in d.stage_keys:
+                    found.setdefault((level, org, stage, ""), [])
+        for (level, org, stage, group), rows in found.items():
+            value = Fraction(sum(counted(r) for r in rows))
+            met = self.met(d, stage, value) if not group else None
+            self.put(d, level, org, stage, group, value, None, value, met)
+
+    # 体质健康: 已评定 = a complete test with a 学年总分; 免测 and 项目不全 are outside the rates
+    @staticmethod
+    def assessed(r: Mapping[str, Any]) -> bool:
+        return r["status"] == "complete" and r["total_centi"] is not None
+
+    def fitness_excellent_good(self, d: Definition) -> None:
+        self.student_ratio(
+            d,
+            self.t["fitness"],
+            lambda r: self.assessed(r) and r["level"] in ("excellent", "good"),
+            self.assessed,
+        )
+
+    def fitness_pass(self, d: Definition) -> None:
+        self.student_ratio(
+            d, self.t["fitness"], lambda r: self.assessed(r) and r["level"] != "fail", self.assessed
+        )
+
+    def fitness_excellent(self, d: Definition) -> None:
+        self.student_ratio(
+            d, self.t["fitness"], lambda r: self.assessed(r) and r["level"] == "excellent", self.assessed
+        )
+
+    def fitness_mean(self, d: Definition) -> None:
+        self.student_ratio(
+            d,
+            self.t["fitness"],
+            lambda r: r["total_centi"] if self.assessed(r) else 0,
+            self.assessed,
+            scale=Fraction(1, 100),
+        )
+
+    def fitness_incomplete(self, d: Definition) -> None:
+        self.student_count(d, self.t["fitness"], lambda r: r["status"] != "exempt" and not self.assessed(r))
+
+    def overweight(self, d: Definition) -> None:
+        self.student_ratio(
+            d, self.t["fitness"], lambda r: r["bmi_band"] == "overweight", lambda r: r["bmi_band"] != ""
+        )
+
+    def obesity(self, d: Definition) -> None:
+        self.student_ratio(
+            d, self.t["fitness"], lambda r: r["bmi_band"] == "obese", lambda r: r["bmi_band"] != ""
+        )
+
+    # 视力: 筛查性近视 per eye (acuity < 5.0 and SE at the cut-off; 串镜 where the poor eye has no SE),
+    # ortho-k wearers myopic; the cut-off at exactly −0.50 D from the run's setting
+    def _inclusive(self) -> bool:
+        value = self.overrides.get("TISHENG_MYOPIA_SE_INCLUSIVE", True)
+        return value if isinstance(value, bool) else str(value).lower() not in ("false", "0", "no", "off")
+
+    def _eyes(self, r: Mapping[str, Any]) -> list[tuple[int, int | None]]:
+        return [(r["acuity_left"], r["se_left_milli"]), (r["acuity_right"], r["se_right_milli"])]
+
+    def myopic(self, r: Mapping[str, Any]) -> bool:
+        if r["correction"] == "ortho_k":
+            return True
+        for acuity, se in self._eyes(r):
+            if acuity >= 50:
+                continue
+            if se is not None:
+                if se < -500 or (se == -500 and self._inclusive()):
+                    return True
+            elif r["trial_lens"] == "myopic":
+                return True
+        return False
+
+    def undetermined(self, r: Mapping[str, Any]) -> bool:
+        if self.myopic(r) or r["trial_lens"]:
+            return False
+        return any(acuity < 50 and se is None for acuity, se in self._eyes(r))
+
+    def screenings(self, year: int) -> Rows:
+        return [r for r in self.t["vision"] if r["year"] == year]
+
+    def myopia_rate(self, d: Definition) -> None:
+        self.student_ratio(d, self.screenings(self.year), self.myopic, lambda r: 1)
+
+    def myopia_rate_previous(self, d: Definition) -> None:
+        self.student_ratio(d, self.screenings(self.year - 1), self.myopic, lambda r: 1)
+
+    def myopia_change(self, d: Definition) -> None:
+        """This year's rate − last year's (percentage points), where both have screened students."""
+        rates = {}
+        for year in (self.year, self.year - 1):
+            found = self._tally(d, self.screenings(year), ("primary", "junior", "senior"))
+            for level in d.levels:
+                if level != "school":
+                    for org in self.orgs(level):
+                        for stage in d.stage_keys:
+                            found.setdefault((level, org, stage, ""), [])
+            rates[year] = {
+                key: Fraction(100 * sum(self.myopic(r) for r in rows), len(rows)) if rows else None
+                for key, rows in found.items()
+            }
+        for key, now in rates[self.year].items():
+            before = rates[self.year - 1].get(key)
+            change = now - before if now is not None and before is not None else None
+            level, org, stage, group = key
+            self.put(
+                d, level, org, stage, group, change or Fraction(0), None, change, self.met(d, stage, change)
+            )
+
+    def poor_vision(self, d: Definition) -> None:
+        self.student_ratio(
+            d,
+            self.screenings(self.year),
+            lambda r: r["acuity_left"] < 50 or r["acuity_right"] < 50,
+            lambda r: 1,
+        )
+
+    def vision_undetermined(self, d: Definition) -> None:
+        self.student_count(d, self.screenings(self.year), self.undetermined)
+
+    # 五项管理: one record per class and semester
+    @staticmethod
+    def homework_ok(r: Mapping[str, Any]) -> bool:
+        if r["grade"] in (11, 12):
+            return r["homework_minutes"] == 0
+        if r["stage"] == "primary":
+            return r["homework_minutes"] <= 60
+        return r["stage"] == "junior" and r["homework_minutes"] <= 90
+
+    @staticmethod
+    def sleep_ok(r: Mapping[str, Any]) -> bool:
+        return r["sleep_minutes"] >= {"primary": 600, "junior": 540, "senior": 480}[r["stage"]]
+
+    def homework(self, d: Definition) -> None:
+        self.student_ratio(d, self.t["wuxiang"], self.homework_ok, lambda r: 1, stages=COMPULSORY)
+
+    def sleep(self, d: Definition) -> None:
+        self.student_ratio(d, self.t["wuxiang"], self.sleep_ok, lambda r: 1)
+
+    def phones(self, d: Definition) -> None:
+        self.student_ratio(d, self.t["wuxiang"], lambda r: r["phones_managed"], lambda r: 1)
+
+    def reading(self, d: Definition) -> None:
+        self.student_ratio(d, self.t["wuxiang"], lambda r: r["reading_reviewed"], lambda r: 1)
+
+    def activity(self, d: Definition) -> None:
+        self.student_ratio(d, self.t["wuxiang"], lambda r: r["activity_minutes"] >= 60, lambda r: 1)
+
+    def all_five(self, d: Definition) -> None:
+        def ok(r: Mapping[str, Any]) -> bool:
+            homework = self.homework_ok(r) if r["stage"] in COMPULSORY else True  # 高中: not assessed
+            return (
+                homework
+                and self.sleep_ok(r)
+                and r["phones_managed"]
+                and r["reading_reviewed"]
+                and r["activity_minutes"] >= 60
+            )
+
+        self.student_ratio(d, self.t["wuxiang"], ok, lambda r: 1)
 
 
 def _sqrt_holds(comparison: Comparison | None, square: Fraction) -> bool | None:

@@ -112,7 +112,8 @@ def test_overrides_are_recorded_and_applied(world: World, settings: Any) -> None
     make_facts(world)
     settings.THRESHOLD_OVERRIDES = {"enrolment.preschool_gross_rate": ">= 90"}
     run = services.compute_year(world.year)
-    assert run.overrides == {"enrolment.preschool_gross_rate": ">= 90"}
+    # the threshold overrides and the 筛查性近视 cut-off in force
+    assert run.overrides == {"enrolment.preschool_gross_rate": ">= 90", "TISHENG_MYOPIA_SE_INCLUSIVE": True}
     district = value("enrolment.preschool_gross_rate", "district", world.district.code)
     assert district.met is False  # 41.7% either way; the override is what the page shows
     d = catalogue()["enrolment.preschool_gross_rate"]

@@ -38,6 +38,9 @@ DOCUMENTED: dict[str, str] = {
     "TISHENG_THRESHOLD_OVERRIDES": (
         '省级实施细则收紧的阈值，JSON：{"指标编号": ">= 90"} 或 {"指标编号": {"primary": ">= 4.5"}}；缺省为国家标准'
     ),
+    "TISHENG_MYOPIA_SE_INCLUSIVE": (
+        "筛查性近视的等效球镜界值：true（缺省）为 SE ≤ −0.50 D（适宜技术指南），false 为 SE < −0.50 D（WS/T 663，未核实）"
+    ),
 }
 
 

@@ -147,6 +147,8 @@ TASKS_INLINE = False
 INDICATOR_BACKEND = env.env_choice("TISHENG_INDICATOR_BACKEND", "duckdb", ("duckdb", "pyspark"))
 RECOMPUTE_ON_APPROVAL = env.env_bool("TISHENG_RECOMPUTE_ON_APPROVAL", True)
 THRESHOLD_OVERRIDES = env.env_json("TISHENG_THRESHOLD_OVERRIDES", {})
+#: 筛查性近视 at SE exactly −0.50 D: true counts it (≤ −0.50 D, 适宜技术指南), false does not (< −0.50 D)
+MYOPIA_SE_INCLUSIVE = env.env_bool("TISHENG_MYOPIA_SE_INCLUSIVE", True)
 INDICATOR_SNAPSHOT_DIR = DATA_DIR / "snapshots"  # frozen Parquet snapshots, one folder per 学年 and content
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -55,26 +55,19 @@ def viewer_school(viewer: Any) -> int | None:
     return viewer.school_id if viewer.role in SCHOOL_ROLES else None
 
 
-def group_size(value: Any) -> Decimal:
-    """The number of students behind a value: its denominator (student-based indicators count students
-    there), or the rows counted when it has none."""
-    return value.denominator if value.denominator is not None else Decimal(value.rows)
-
-
 def is_suppressed(definition: Definition, value: Any, viewer: Any) -> bool:
     """Whether ``value`` (an :class:`~tisheng.indicators.models.IndicatorValue`, or anything with
     ``denominator``, ``rows`` and ``school_id``) must be withheld from ``viewer``.
 
     The one rule of small-group suppression (《学生体质健康》 privacy, issue 5): a value of an indicator
-    with ``min_group`` whose group (:func:`group_size`) is smaller than ``min_group`` is shown only to the
-    users of the value's own school; everybody else — another school, the district roles, department
+    with ``min_group`` that rests on fewer students (:meth:`Definition.small_group`: the rows counted, and
+    for a ratio or mean the denominator) is shown only to the users of the value's own school; everybody else — another school, the district roles, department
     users, the public, the command-line exports — sees :func:`suppression_text` instead of the value, its
     numerator and whether it meets the threshold. Town and district values have no school, so a small
     town or district group is withheld from everybody. Complementary suppression (a hidden cell that could
     be derived from a total and the shown cells) is not done.
     """
-    minimum = definition.min_group
-    if not minimum or group_size(value) >= minimum:
+    if not definition.small_group(value.rows, value.denominator):
         return False
     own = viewer_school(viewer)
     return own is None or value.school_id != own
@@ -112,6 +105,9 @@ def formula_text(definition: Definition) -> str:
         among = "，且 ".join(c.describe(measures.MEASURES[c.measure].label) for c in definition.among)
         base = f"（{among}）的学校数" if among else "学校数"
         return f"满足（{test}）的学校数 ÷ {base} × {definition.factor}"
+    if definition.kind == "difference":
+        unit = "（百分点）" if catalogue()[definition.of].unit_zh == "%" else ""
+        return f"“{catalogue()[definition.of].name_zh}” − “{catalogue()[definition.minus].name_zh}”{unit}"
     if definition.kind == "cv":
         return f"学生数加权差异系数 CV = S ÷ X̄（X 为“{catalogue()[definition.of].name_zh}”的学校值）"
     if definition.kind == "yzjh_school":

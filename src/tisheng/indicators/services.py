@@ -25,6 +25,7 @@ from .catalogue import CATALOGUE_VERSION, catalogue
 from .choices import RunStatus, RunTrigger
 from .engine import Result, compute, connect, open_snapshot
 from .engine.backends import IbisBackend
+from .engine.compute import MYOPIA_SE_INCLUSIVE
 from .models import IndicatorRun, IndicatorValue
 
 log = logging.getLogger("tisheng.indicators")
@@ -74,6 +75,12 @@ def _decimal(value: Fraction | Decimal | None) -> Decimal | None:
     return value.quantize(_DECIMAL_PLACES)
 
 
+def run_overrides() -> dict[str, Any]:
+    """What a run is computed with besides the facts: the provincial threshold overrides and the
+    筛查性近视 cut-off (recorded on the run, so that verifying it recomputes the same values)."""
+    return {**settings.THRESHOLD_OVERRIDES, MYOPIA_SE_INCLUSIVE: bool(settings.MYOPIA_SE_INCLUSIVE)}
+
+
 def compute_year(
     year: AcademicYear | int,
     *,
@@ -97,14 +104,14 @@ def compute_year(
         backend=engine.name,
         code_version=code_version(),
         catalogue_version=CATALOGUE_VERSION,
-        overrides=dict(settings.THRESHOLD_OVERRIDES),
+        overrides=run_overrides(),
     )
     started = time.perf_counter()
     try:
         say(5, f"冻结 {year} 的数据快照")
         snapshot = snapshots.freeze(year)
         say(35, f"快照 {snapshot.manifest.snapshot_id}：计算指标")
-        computation = compute(snapshot, engine, overrides=settings.THRESHOLD_OVERRIDES)
+        computation = compute(snapshot, engine, overrides=run.overrides)
         say(75, f"保存 {len(computation.results)} 个指标值")
         _store(run, year, snapshot, computation.results, started)
     except Exception as exc:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from tisheng.census import models as census
 from tisheng.census.choices import CERTIFICATE_RANK, StatusChangeKind
 from tisheng.core.models import AcademicYear, District, School, Town
+from tisheng.health import models as health
 
 from .engine.compute import census_dates
 from .engine.schema import TABLES
@@ -186,6 +187,86 @@ def collect(year: AcademicYear) -> dict[str, pa.Table]:
     tables["reference"] = _table(
         "reference", ["name", "value"], [("civil_servant_salary", int(salary))] if salary is not None else []
     )
+    tables.update(_health(year))
+    return tables
+
+
+#: the stage of a school grade code (11–16 小学, 21–23 初中, 31–33 高中); university years are not frozen
+_GRADE_STAGE = {**dict.fromkeys(range(11, 17), "primary"), **dict.fromkeys(range(21, 24), "junior")}
+_GRADE_STAGE.update(dict.fromkeys(range(31, 34), "senior"))
+
+
+def _scaled(value: Decimal | None, scale: int) -> int | None:
+    """``value`` × ``scale`` as an exact integer (null stays null)."""
+    if value is None:
+        return None
+    scaled = value * scale
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} 不是 1/{scale} 的整数倍")
+    return int(scaled)
+
+
+def _se_milli(sphere: Decimal | None, cylinder: Decimal | None) -> int | None:
+    """Spherical equivalent (sphere + cylinder ÷ 2) in 0.001 D, exactly; null without a sphere (a missing
+    cylinder is 0: a spherical refraction)."""
+    if sphere is None:
+        return None
+    return int(sphere * 1000 + (cylinder or Decimal(0)) * 500)
+
+
+def _health(year: AcademicYear) -> dict[str, pa.Table]:
+    """The student health facts: no names, no 学籍号 — only what the measures count."""
+    tables: dict[str, pa.Table] = {}
+    tables["fitness"] = _table(
+        "fitness",
+        list(TABLES["fitness"].names),
+        [
+            (school, _GRADE_STAGE[grade], grade, sex, status, level, _scaled(total, 100), bmi_band)
+            for school, grade, sex, status, level, total, bmi_band in health.FitnessTest.objects.filter(
+                academic_year=year, grade__in=list(_GRADE_STAGE)
+            )
+            .order_by("id")
+            .values_list("school_id", "grade", "sex", "status", "level", "total", "bmi_band")
+        ],
+    )
+    # this 学年's screenings and the previous 学年's, so the change is computed from one snapshot
+    screenings = (
+        health.VisionScreening.objects.filter(
+            academic_year__start_year__in=[year.start_year, year.start_year - 1], grade__in=list(_GRADE_STAGE)
+        )
+        .order_by("id")
+        .values_list(
+            "academic_year__start_year", "school_id", "grade", "sex", "acuity_left", "acuity_right",
+            "sphere_left", "cylinder_left", "sphere_right", "cylinder_right", "correction", "trial_lens",
+        )
+    )  # fmt: skip
+    tables["vision"] = _table(
+        "vision",
+        list(TABLES["vision"].names),
+        [
+            (
+                start, school, _GRADE_STAGE[grade], grade, sex, _scaled(left, 10), _scaled(right, 10),
+                _se_milli(sphere_l, cyl_l), _se_milli(sphere_r, cyl_r), correction, trial or "",
+            )
+            for start, school, grade, sex, left, right, sphere_l, cyl_l, sphere_r, cyl_r, correction, trial
+            in screenings
+        ],
+    )  # fmt: skip
+    tables["wuxiang"] = _table(
+        "wuxiang",
+        list(TABLES["wuxiang"].names),
+        [
+            (school, _GRADE_STAGE[grade], grade, *rest)
+            for school, grade, *rest in health.WuxiangRecord.objects.filter(
+                academic_year=year, grade__in=list(_GRADE_STAGE)
+            )
+            .order_by("id")
+            .values_list(
+                "school_id", "grade", "class_number", "semester", "homework_minutes", "sleep_minutes",
+                "phones_managed", "reading_reviewed", "activity_minutes",
+            )
+        ],
+    )  # fmt: skip
     return tables
 
 

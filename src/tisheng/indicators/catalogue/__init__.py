@@ -35,7 +35,7 @@ import yaml
 from tisheng import standards
 from tisheng.standards import Comparison, StandardEntry, parse_comparison
 
-KINDS = ("ratio", "count", "school_share", "cv", "yzjh_school", "yzjh_district")
+KINDS = ("ratio", "count", "school_share", "cv", "difference", "yzjh_school", "yzjh_district")
 LEVELS = ("school", "town", "district")
 STAGES = ("preschool", "primary", "junior", "senior")
 LEVEL_LABELS = {"school": "学校", "town": "镇（街道）", "district": "区县"}
@@ -55,6 +55,7 @@ KIND_LABELS = {
     "count": "计数",
     "school_share": "学校占比",
     "cv": "差异系数",
+    "difference": "变化（两个比率之差）",
     "yzjh_school": "学校达标判定",
     "yzjh_district": "区县达标判定",
 }
@@ -187,6 +188,8 @@ class Definition:
     note: str
     #: values over fewer than this many students are suppressed outside the school (0: never)
     min_group: int = 0
+    #: for a ``difference``: the ratio subtracted from ``of`` (e.g. last year's rate)
+    minus: str = ""
 
     def small_group(self, rows: int, denominator: Any = None) -> bool:
         """Whether a value with ``rows`` students behind it (and ``denominator``, for a ratio or a mean)
@@ -360,6 +363,7 @@ def _definition(raw: dict[str, Any]) -> Definition:
         kou_jing=_prose(raw.get("kou_jing")),
         note=_prose(raw.get("note")),
         min_group=int(raw.get("min_group", 0)),
+        minus=str(raw.get("minus", "")),
     )
 
 

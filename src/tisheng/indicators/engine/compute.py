@@ -19,7 +19,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tisheng.indicators.catalogue import Condition, Definition, Filters, catalogue
+from tisheng.indicators.catalogue import (
+    BARE_DIMENSION,
+    Condition,
+    Definition,
+    Filters,
+    catalogue,
+    parse_breakdown,
+)
 from tisheng.standards import Comparison
 
 from . import measures as m
@@ -28,7 +35,23 @@ from .snapshot import Snapshot
 
 #: tables a school reports once a year: no row means "not reported", not zero
 REPORTED_TABLES = frozenset({"facilities"})
-STAGED_TABLES = frozenset({"classes", "enrolments", "teachers", "facilities", "dropouts", "rotations"})
+STAGED_TABLES = frozenset(
+    {
+        "classes",
+        "enrolments",
+        "teachers",
+        "facilities",
+        "dropouts",
+        "rotations",
+        "fitness",
+        "vision",
+        "wuxiang",
+    }
+)
+#: the key of the 筛查性近视 cut-off in a run's overrides (the setting TISHENG_MYOPIA_SE_INCLUSIVE)
+MYOPIA_SE_INCLUSIVE = "TISHENG_MYOPIA_SE_INCLUSIVE"
+#: the measures whose values depend on that cut-off: their values say which one was used
+MYOPIA_MEASURES = frozenset({"myopia", "myopia_previous", "vision_undetermined"})
 YZJH_RESOURCES = tuple(f"yzjh.resource.l{i}" for i in range(1, 8))
 YZJH_SHARE = Fraction(85, 100)
 
@@ -123,7 +146,7 @@ def with_dependencies(definitions: Iterable[Definition]) -> list[Definition]:
         if d.id in found:
             continue
         found[d.id] = d
-        deps = [d.of] if d.of else []
+        deps = [x for x in (d.of, d.minus) if x]
         if d.kind in ("yzjh_school", "yzjh_district"):
             deps += list(YZJH_RESOURCES)
         if d.kind == "yzjh_district":
@@ -141,13 +164,37 @@ def needed_measures(definitions: Iterable[Definition]) -> set[str]:
     return names
 
 
+def myopia_se_inclusive(overrides: Mapping[str, Any] | None) -> bool:
+    """The 筛查性近视 cut-off of a run: SE ≤ −0.50 D (True, the default) or SE < −0.50 D."""
+    value = (overrides or {}).get(MYOPIA_SE_INCLUSIVE, True)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "no", "off")
+    return bool(value)
+
+
+def myopia_criterion(overrides: Mapping[str, Any] | None) -> str:
+    """The cut-off in words, as recorded on each value that depends on it."""
+    sign = "≤" if myopia_se_inclusive(overrides) else "<"
+    return f"筛查性近视判定：裸眼视力 < 5.0 且等效球镜 {sign} −0.50 D"
+
+
 def read_measures(
-    backend: Backend, snapshot: Snapshot, wanted: set[str] | None = None
+    backend: Backend,
+    snapshot: Snapshot,
+    wanted: set[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, list[MeasureRow]]:
     """Run the measure queries on ``backend`` (those yielding a ``wanted`` measure); rows per measure."""
     tables = backend.load(snapshot)
     manifest = snapshot.manifest
-    ctx = m.Context(manifest.year, manifest.census_date, manifest.year_end)
+    ctx = m.Context(manifest.year, manifest.census_date, manifest.year_end, myopia_se_inclusive(overrides))
+    return run_queries(backend, tables, ctx, wanted)
+
+
+def run_queries(
+    backend: Backend, tables: m.Tables, ctx: m.Context, wanted: set[str] | None = None
+) -> dict[str, list[MeasureRow]]:
+    """The measure rows of the queries yielding a ``wanted`` measure, over ``tables`` (Ibis tables)."""
     found: dict[str, list[MeasureRow]] = defaultdict(list)
     key = 0
     for _table, grain, query, names in m.QUERIES:
@@ -159,8 +206,10 @@ def read_measures(
             town_code = row.get("town_code") if grain == m.TOWN else None
             for name in names:
                 value = row[name] or 0
-                # a reported zero (e.g. 0 元 of equipment in 办学条件) is kept: it is not a missing report
-                if value or m.MEASURES[name].table in REPORTED_TABLES:
+                # a reported zero (e.g. 0 元 of equipment in 办学条件) is kept: it is not a missing report;
+                # so is a zero over students counted (none of them myopic is 0%, not "no data")
+                table = m.MEASURES[name].table
+                if value or table in REPORTED_TABLES or table in m.KEEP_ZERO_TABLES:
                     found[name].append(
                         MeasureRow(
                             key,
@@ -199,9 +248,11 @@ def compute(
 ) -> Computation:
     started = time.perf_counter()
     chosen = list(definitions) if definitions is not None else list(catalogue().values())
-    found = read_measures(backend, snapshot, needed_measures(chosen) if definitions is not None else None)
+    found = read_measures(
+        backend, snapshot, needed_measures(chosen) if definitions is not None else None, overrides
+    )
     measured = time.perf_counter()
-    rollup = Rollup(snapshot, read_schools(snapshot), found, overrides or {})
+    rollup = Rollup(snapshot.manifest.district_code, read_schools(snapshot), found, overrides or {})
     results = rollup.run(chosen)
     return Computation(
         snapshot=snapshot,
@@ -218,13 +269,12 @@ class Rollup:
 
     def __init__(
         self,
-        snapshot: Snapshot,
+        district: str,
         schools: Mapping[int, School],
         found: Mapping[str, list[MeasureRow]],
         overrides: Mapping[str, Any],
     ) -> None:
-        self.snapshot = snapshot
-        self.district = snapshot.manifest.district_code
+        self.district = district
         self.schools = schools
         self.found = found
         self.overrides = overrides
@@ -269,9 +319,10 @@ class Rollup:
         level: str,
         stage: str,
         filters: Iterable[Filters],
-        breakdown: bool = False,
+        dimensions: tuple[str, ...] = (),
     ) -> dict[tuple[str, str], tuple[Fraction, set[int], int]]:
-        """Σ of the measures per (org, breakdown), with the contributing source groups."""
+        """Σ of the measures per (org, breakdown) — the total (breakdown "") and, for ``dimensions``, each
+        breakdown key a measure row falls under — with the contributing source groups."""
         filters = tuple(filters)
         totals: dict[tuple[str, str], list[Any]] = {}
         for name in names:
@@ -284,7 +335,7 @@ class Rollup:
                 org = self.org(row, level)
                 if org is None:
                     continue
-                keys = [(org, "")] + ([(org, row.breakdown)] if breakdown and row.breakdown else [])
+                keys = [(org, "")] + [(org, part) for part in breakdown_parts(row.breakdown, dimensions)]
                 for k in keys:
                     integers[k] += row.value
                     entry = totals.setdefault(k, [Fraction(0), set(), 0])
@@ -324,17 +375,13 @@ class Rollup:
             product *= sum((r.value * m.MEASURES[name].scale for r in self.found.get(name, ())), Fraction(0))
         for level in d.levels:
             for stage in d.stage_keys:
-                num = self.sums(
-                    d.numerator, level, stage, (d.filters, d.numerator_filters), breakdown=bool(d.by)
-                )
-                den = self.sums(plain, level, stage, (d.filters,))
+                num = self.sums(d.numerator, level, stage, (d.filters, d.numerator_filters), d.dimensions)
+                den = self.sums(plain, level, stage, (d.filters,), d.dimensions)
                 if level != "school":  # every town and the district get a row, "no data" when empty
                     for org in self.orgs(level, d.filters):
                         den.setdefault((org, ""), (Fraction(0), set(), 0))
                 for (org, part), (den_value, den_keys, den_rows) in sorted(den.items()):
-                    if part:
-                        continue
-                    n_value, n_keys, _n_rows = num.get((org, ""), (Fraction(0), set(), 0))
+                    n_value, n_keys, _n_rows = num.get((org, part), (Fraction(0), set(), 0))
                     denominator = den_value * product
                     value = n_value * d.factor / denominator if denominator else None
                     if value is not None and not n_keys and reported:
@@ -343,11 +390,50 @@ class Rollup:
                     rows = den_rows + sum(row.rows for row in self._rows_for(n_keys - den_keys, d.numerator))
                     out.append(
                         Result(
-                            d.id, level, org, stage, "", n_value, denominator,
+                            d.id, level, org, stage, part, n_value, denominator,
                             quantize(value) if value is not None else None, rows,
-                            self.threshold_met(d, stage, value),
+                            self.threshold_met(d, stage, value), self.detail(d),
                         )
                     )  # fmt: skip
+        return out
+
+    def detail(self, d: Definition) -> str:
+        """What a value records besides its figures: the 筛查性近视 cut-off it was counted with."""
+        if MYOPIA_MEASURES.intersection((*d.numerator, *d.denominator)):
+            return myopia_criterion(self.overrides)
+        return ""
+
+    def difference(self, d: Definition) -> list[Result]:
+        """``of`` − ``minus`` (two ratios, e.g. this year's and last year's 近视率) per key, in the unit of
+        the ratios (percentage points for percentages), exact; no value where either side has none."""
+        factor_of, factor_minus = catalogue()[d.of].factor, catalogue()[d.minus].factor
+        before = {r.key[1:]: r for r in self.results[d.minus]}
+        out: list[Result] = []
+        for r in self.results[d.of]:
+            b = before.get(r.key[1:])
+            known = (
+                r.value is not None
+                and r.denominator
+                and b is not None
+                and b.value is not None
+                and b.denominator
+            )
+            if known and b is not None and r.denominator and b.denominator:
+                change: Fraction | None = (
+                    r.numerator * factor_of / r.denominator - b.numerator * factor_minus / b.denominator
+                )
+                rows = min(r.rows, b.rows)
+                detail = self.detail(catalogue()[d.of])
+            else:
+                change, rows = None, r.rows
+                detail = "上一学年无可比数据"
+            out.append(
+                Result(
+                    d.id, r.level, r.org, r.stage, r.breakdown, change if change is not None else Fraction(0),
+                    None, quantize(change) if change is not None else None, rows,
+                    self.threshold_met(d, r.stage, change), detail,
+                )
+            )  # fmt: skip
         return out
 
     def _rows_for(self, keys: set[int], names: Iterable[str]) -> list[MeasureRow]:
@@ -358,14 +444,16 @@ class Rollup:
         out: list[Result] = []
         for level in d.levels:
             for stage in d.stage_keys:
-                num = self.sums(
-                    d.numerator, level, stage, (d.filters, d.numerator_filters), breakdown=bool(d.by)
-                )
+                num = self.sums(d.numerator, level, stage, (d.filters, d.numerator_filters), d.dimensions)
                 keys = {(org, "") for org in self.orgs(level, d.filters)} | set(num)
                 for org, part in sorted(keys):
                     value, _, rows = num.get((org, part), (Fraction(0), set(), 0))
                     met = self.threshold_met(d, stage, value) if not part else None
-                    out.append(Result(d.id, level, org, stage, part, value, None, quantize(value), rows, met))
+                    out.append(
+                        Result(
+                            d.id, level, org, stage, part, value, None, quantize(value), rows, met, self.detail(d)
+                        )
+                    )  # fmt: skip
         return out
 
     def school_values(self, names: Iterable[str], stages: tuple[str, ...]) -> dict[int, int]:
@@ -538,12 +626,39 @@ class Rollup:
         ]  # fmt: skip
 
     def run(self, definitions: list[Definition]) -> list[Result]:
-        order = {"ratio": 0, "count": 0, "school_share": 0, "cv": 1, "yzjh_school": 1, "yzjh_district": 2}
+        order = {
+            "ratio": 0,
+            "count": 0,
+            "school_share": 0,
+            "cv": 1,
+            "difference": 1,
+            "yzjh_school": 1,
+            "yzjh_district": 2,
+        }
         wanted = {d.id for d in definitions}
         for d in sorted(with_dependencies(definitions), key=lambda d: order[d.kind]):
             if d.id not in self.results:
                 self.results[d.id] = getattr(self, d.kind)(d)
         return [r for ident in self.results if ident in wanted for r in self.results[ident]]
+
+
+def breakdown_parts(key: str, dimensions: tuple[str, ...]) -> list[str]:
+    """The breakdown keys a measure row with breakdown ``key`` counts under, for ``dimensions``.
+
+    ``level`` keys are bare (``"national"``); other keys read ``grade=11,sex=M``, and a row of that cell
+    counts under every non-empty combination of ``dimensions`` it carries: ``grade=11``, ``sex=M`` and
+    ``grade=11,sex=M`` for ``("grade", "sex")`` (the total, ``""``, is added by the caller)."""
+    if not key or not dimensions:
+        return []
+    if dimensions == (BARE_DIMENSION,):
+        return [key] if "=" not in key else []
+    values = parse_breakdown(key)
+    present = [dim for dim in dimensions if dim in values and dim != BARE_DIMENSION]
+    parts = []
+    for mask in range(1, 1 << len(present)):
+        chosen = [dim for i, dim in enumerate(present) if mask >> i & 1]
+        parts.append(",".join(f"{dim}={values[dim]}" for dim in chosen))
+    return parts
 
 
 def _floor_percent(share: Fraction | None) -> str:

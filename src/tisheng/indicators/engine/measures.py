@@ -53,6 +53,8 @@ class Context:
     year: int
     census_date: dt.date
     year_end: dt.date
+    #: 筛查性近视 at SE exactly −0.50 D: True (≤ −0.50 D, 适宜技术指南) or False (< −0.50 D)
+    myopia_se_inclusive: bool = True
 
 
 Tables = dict[str, ir.Table]
@@ -456,4 +458,157 @@ def _reference(t: Tables, ctx: Context) -> ir.Table:
     return keyed.group_by(["stage", "breakdown"]).aggregate(
         _rows=_n(keyed.name == "civil_servant_salary"),
         civil_servant_salary=_total((keyed.name == "civil_servant_salary").ifelse(keyed.value, 0)),
+    )
+
+
+# --- student health --------------------------------------------------------------------------------------
+
+#: 优良 / 及格 levels of a 学年总分 (《国家学生体质健康标准（2014年修订）》)
+EXCELLENT_GOOD = ("excellent", "good")
+PASSED = ("excellent", "good", "pass")
+#: 视力不良: uncorrected acuity below 5.0 (× 10) in either eye (defs.poor_vision)
+POOR_ACUITY = 50
+#: 筛查性近视: SE at or below −0.50 D (in 0.001 D), or below it when the setting says so (defs.myopia_screening)
+MYOPIA_SE_MILLI = -500
+#: 五项管理 limits (wuxiang.*): written homework per day (一二年级 none; 三至六年级 ≤ 60; 初中 ≤ 90 min; 高中
+#: not assessed), sleep per day (小学 ≥ 10 h, 初中 ≥ 9 h, 高中 ≥ 8 h), in-school activity ≥ 1 h
+HOMEWORK_LIMITS = {"grades_1_2": 0, "primary": 60, "junior": 90}
+SLEEP_MINIMUM = {"primary": 600, "junior": 540, "senior": 480}
+ACTIVITY_MINIMUM = 60
+#: the tables whose measure rows are kept even when 0: a group of students counted is never "no data"
+KEEP_ZERO_TABLES = frozenset({"fitness", "vision", "wuxiang"})
+
+
+def _grade_sex_keys(table: ir.Table) -> ir.Table:
+    """``table`` with the finest breakdown key ``grade=…,sex=…`` (see the catalogue's breakdown keys)."""
+    key = "grade=" + table.grade.cast("string") + ",sex=" + table.sex
+    return table.mutate(breakdown=key)
+
+
+@measures(
+    "fitness",
+    SCHOOL,
+    fitness_assessed="有学年总分（已评定）的学生数",
+    fitness_excellent_good="学年总分优秀或良好的学生数",
+    fitness_excellent="学年总分优秀的学生数",
+    fitness_passed="学年总分及格及以上的学生数",
+    fitness_total=("学年总分合计（分）", Fraction(1, 100)),
+    fitness_exempt="免测学生数",
+    fitness_incomplete="测试项目不全（无学年总分）的学生数",
+    fitness_bmi="有体重指数（BMI）评定的学生数",
+    fitness_overweight="体重指数超重的学生数",
+    fitness_obese="体重指数肥胖的学生数",
+)
+def _fitness(t: Tables, ctx: Context) -> ir.Table:
+    """Plain group-by over the fitness table (it may hold millions of rows)."""
+    f = _grade_sex_keys(t["fitness"])
+    assessed = (f.status == "complete") & f.total_centi.notnull()
+    return f.group_by(["school_id", "stage", "breakdown"]).aggregate(
+        _rows=_rows(f),
+        fitness_assessed=_n(assessed),
+        fitness_excellent_good=_n(assessed & f.level.isin(list(EXCELLENT_GOOD))),
+        fitness_excellent=_n(assessed & (f.level == "excellent")),
+        fitness_passed=_n(assessed & f.level.isin(list(PASSED))),
+        fitness_total=_total(assessed.ifelse(f.total_centi, 0)),
+        fitness_exempt=_n(f.status == "exempt"),
+        fitness_incomplete=_n(~assessed & (f.status != "exempt")),
+        fitness_bmi=_n(f.bmi_band != ""),
+        fitness_overweight=_n(f.bmi_band == "overweight"),
+        fitness_obese=_n(f.bmi_band == "obese"),
+    )
+
+
+def _vision_flags(v: ir.Table, ctx: Context) -> tuple[ir.BooleanValue, ir.BooleanValue, ir.BooleanValue]:
+    """(视力不良, 筛查性近视, 视力不良但未能判定) per screening row."""
+
+    def at_cutoff(se: ir.IntegerValue) -> ir.BooleanValue:
+        return se <= MYOPIA_SE_MILLI if ctx.myopia_se_inclusive else se < MYOPIA_SE_MILLI
+
+    poor_left, poor_right = v.acuity_left < POOR_ACUITY, v.acuity_right < POOR_ACUITY
+    poor = poor_left | poor_right
+    by_refraction = (poor_left & v.se_left_milli.notnull() & at_cutoff(v.se_left_milli).fill_null(False)) | (
+        poor_right & v.se_right_milli.notnull() & at_cutoff(v.se_right_milli).fill_null(False)
+    )
+    # a poor eye without refraction is judged by the 串镜 check (done per student)
+    unrefracted = (poor_left & v.se_left_milli.isnull()) | (poor_right & v.se_right_milli.isnull())
+    by_trial_lens = unrefracted & (v.trial_lens == "myopic")
+    myopic = (v.correction == "ortho_k") | by_refraction | by_trial_lens
+    undetermined = ~myopic & unrefracted & (v.trial_lens == "")
+    return poor, myopic, undetermined
+
+
+@measures(
+    "vision",
+    SCHOOL,
+    vision_screened="本学年接受视力筛查的学生数",
+    vision_poor="本学年裸眼视力低于5.0（任一眼）的学生数",
+    myopia="本学年筛查性近视学生数（含角膜塑形镜配戴者）",
+    vision_undetermined="本学年视力不良但无验光、未做串镜而未能判定是否近视的学生数",
+)
+def _vision(t: Tables, ctx: Context) -> ir.Table:
+    raw = t["vision"]
+    v = _grade_sex_keys(raw.filter(raw.year == ctx.year))
+    poor, myopic, undetermined = _vision_flags(v, ctx)
+    return v.group_by(["school_id", "stage", "breakdown"]).aggregate(
+        _rows=_rows(v),
+        vision_screened=_rows(v),
+        vision_poor=_n(poor),
+        myopia=_n(myopic),
+        vision_undetermined=_n(undetermined),
+    )
+
+
+@measures(
+    "vision",
+    SCHOOL,
+    vision_screened_previous="上一学年接受视力筛查的学生数（按上一学年的学校、年级）",
+    myopia_previous="上一学年筛查性近视学生数（同一判定口径）",
+)
+def _vision_previous(t: Tables, ctx: Context) -> ir.Table:
+    raw = t["vision"]
+    v = _grade_sex_keys(raw.filter(raw.year == ctx.year - 1))
+    _, myopic, _ = _vision_flags(v, ctx)
+    return v.group_by(["school_id", "stage", "breakdown"]).aggregate(
+        _rows=_rows(v), vision_screened_previous=_rows(v), myopia_previous=_n(myopic)
+    )
+
+
+@measures(
+    "wuxiang",
+    SCHOOL,
+    wuxiang_records="五项管理班级记录数（班级×学期）",
+    wuxiang_homework_assessed="作业时间纳入评价的班级记录数（小学、初中）",
+    wuxiang_homework_ok="书面作业时间达标的班级记录数",
+    wuxiang_sleep_ok="睡眠时间达标的班级记录数",
+    wuxiang_phones_ok="手机管理到位的班级记录数",
+    wuxiang_reading_ok="课外读物经审核的班级记录数",
+    wuxiang_activity_ok="校内体育活动不少于1小时的班级记录数",
+    wuxiang_all_ok="五项（高中为作业以外四项）全部达标的班级记录数",
+)
+def _wuxiang(t: Tables, ctx: Context) -> ir.Table:
+    raw = t["wuxiang"]
+    w = raw.mutate(breakdown="grade=" + raw.grade.cast("string"))
+    assessed = w.stage.isin(["primary", "junior"])
+    homework_ok = ibis.cases(
+        ((w.grade == 11) | (w.grade == 12), w.homework_minutes <= HOMEWORK_LIMITS["grades_1_2"]),
+        (w.stage == "primary", w.homework_minutes <= HOMEWORK_LIMITS["primary"]),
+        (w.stage == "junior", w.homework_minutes <= HOMEWORK_LIMITS["junior"]),
+        else_=False,
+    )
+    sleep_ok = ibis.cases(
+        *((w.stage == stage, w.sleep_minutes >= least) for stage, least in SLEEP_MINIMUM.items()),
+        else_=False,
+    )
+    activity_ok = w.activity_minutes >= ACTIVITY_MINIMUM
+    all_ok = (homework_ok | ~assessed) & sleep_ok & w.phones_managed & w.reading_reviewed & activity_ok
+    return w.group_by(["school_id", "stage", "breakdown"]).aggregate(
+        _rows=_rows(w),
+        wuxiang_records=_rows(w),
+        wuxiang_homework_assessed=_n(assessed),
+        wuxiang_homework_ok=_n(assessed & homework_ok),
+        wuxiang_sleep_ok=_n(sleep_ok),
+        wuxiang_phones_ok=_n(w.phones_managed),
+        wuxiang_reading_ok=_n(w.reading_reviewed),
+        wuxiang_activity_ok=_n(activity_ok),
+        wuxiang_all_ok=_n(all_ok),
     )

@@ -6,7 +6,7 @@ changes: every official number is computed from it, and the same files can sit o
 cluster.
 
 Conventions that keep the engines agreeing exactly: everything compared with a cut-off is an integer
-(areas in 0.1 m², money in 元 or 分), codes are strings, missing text is ``""`` (never null), and dates are
+(areas in 0.1 m², money in 元 or 分, 学年总分 in 0.01 分, visual acuity × 10, refraction in 0.001 D), codes are strings, missing text is ``""`` (never null), and dates are
 ``date32``. Stock facts are those on roll at the 统计时点 (9月1日); flow facts (activities, status changes,
 rotations, recognitions, honours) are those of the 学年 that starts then.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: the health tables (fitness, vision, wuxiang)
 
 _str = pa.string()
 _i64 = pa.int64()
@@ -134,6 +134,54 @@ TABLES: dict[str, pa.Schema] = {
     ),
     # figures supplied for the year rather than collected from schools (e.g. 公务员平均工资)
     "reference": pa.schema([("name", _str), ("value", _i64)]),
+    # one row per student fitness test (体测) of the 学年, school grades only; no name, no 学籍号
+    "fitness": pa.schema(
+        [
+            ("school_id", _i64),
+            ("stage", _str),
+            ("grade", _i32),
+            ("sex", _str),
+            ("status", _str),  # complete (已评定) | incomplete (项目不全) | exempt (免测)
+            ("level", _str),  # excellent | good | pass | fail; "" unless complete
+            ("total_centi", _i64),  # 学年总分 × 100; null without one
+            ("bmi_band", _str),  # normal | underweight | overweight | obese; "" without a BMI
+        ]
+    ),
+    # one row per student vision screening of the 学年 AND of the 学年 before it (``year``: its start year),
+    # so the change from last year comes from one snapshot; no name, no 学籍号
+    "vision": pa.schema(
+        [
+            ("year", _i32),
+            ("school_id", _i64),
+            ("stage", _str),
+            ("grade", _i32),
+            ("sex", _str),
+            ("acuity_left", _i32),  # uncorrected distance acuity (5-point scale) × 10: 5.0 → 50
+            ("acuity_right", _i32),
+            (
+                "se_left_milli",
+                _i64,
+            ),  # spherical equivalent (sphere + cylinder ÷ 2) in 0.001 D; null: no refraction
+            ("se_right_milli", _i64),
+            ("correction", _str),  # none | glasses | contact | ortho_k
+            ("trial_lens", _str),  # 串镜: myopic | not_myopic | "" not done
+        ]
+    ),
+    # 五项管理: one row per class and semester of the 学年
+    "wuxiang": pa.schema(
+        [
+            ("school_id", _i64),
+            ("stage", _str),
+            ("grade", _i32),
+            ("class_number", _i32),
+            ("semester", _i32),  # 1 = 第一学期, 2 = 第二学期
+            ("homework_minutes", _i32),
+            ("sleep_minutes", _i32),
+            ("phones_managed", _bool),
+            ("reading_reviewed", _bool),
+            ("activity_minutes", _i32),
+        ]
+    ),
 }
 
 #: the Chinese name of each table, for messages and the documentation
@@ -153,4 +201,7 @@ TABLE_LABELS: dict[str, str] = {
     "status_changes": "学籍变动",
     "dropouts": "辍学记录（含历年）",
     "reference": "年度参考数",
+    "fitness": "学生体质健康测试",
+    "vision": "视力筛查（含上一学年）",
+    "wuxiang": "五项管理班级记录",
 }
