@@ -13,7 +13,7 @@ help:
 	@echo "make demo     生成演示区县并启动网站 http://127.0.0.1:8000（首次运行会自动安装环境）"
 	@echo "make test     运行全部测试（SQLite；设置 DATABASE_URL 可在 PostgreSQL 上运行）"
 	@echo "make lint     ruff 检查、格式检查、迁移完整性检查"
-	@echo "make bench    运行基准测试，结果写入 bench/results/*.json"
+	@echo "make bench    运行基准测试，结果写入 bench/results/*.json（只跑一项：make bench BENCH=health）"
 	@echo "make install  只安装/更新环境（幂等）"
 
 # The environment: a private uv in .uv/, then the locked dependencies in .venv/ (idempotent).
@@ -49,7 +49,7 @@ format: install
 	$(VENV)/bin/ruff format src tests bench
 
 bench: install
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py $(BENCH)
 
 # Translations: extract the English message ids and compile the Chinese catalogue (needs GNU gettext).
 messages: install

@@ -16,7 +16,8 @@
    DuckDB engine (the portable interval joins, with equality on grade/sex/bucket and a range test) equals
    the NumPy engine on a slice, which is also timed.
 
-Writes bench/results/fitness.json.
+Writes bench/results/fitness.json. Issue 5's end-to-end figure (scoring plus every fitness indicator of the
+catalogue, computed by the indicator engine) is bench/health.py.
 
     .venv/bin/python bench/fitness.py [--rows 10000000] [--runs 3] [--pandas-rows 20000] [--duckdb-rows 1000000]
 """
@@ -69,13 +70,22 @@ HEIGHT = {11: 122, 12: 128, 13: 134, 14: 139, 15: 145, 16: 151, 21: 158, 22: 163
 
 def generate(n: int, seed: int = SEED) -> pa.Table:
     """N records in integer units: results normal around each group's 60–100-point range."""
-    std = fitness()
     rng = np.random.default_rng(seed)
     # K-12 heavy, like a district with some college students
     weights = np.array([9, 9, 9, 9, 9, 9, 8, 8, 8, 6, 6, 6, 1, 1, 1, 1], dtype=float)
     grade_index = rng.choice(16, size=n, p=weights / weights.sum())
     sex = rng.integers(1, 3, size=n).astype(np.int8)
     grade = np.array(sorted(GRADE_NAMES), dtype=np.int16)[grade_index]
+    return measurements(grade, sex, rng)
+
+
+def measurements(grade: np.ndarray, sex: np.ndarray, rng: np.random.Generator) -> pa.Table:
+    """The scoring input (:data:`INPUT_SCHEMA`) of students of ``grade`` (int16 codes) and ``sex`` (int8,
+    1 男 2 女): body and item results drawn from ``rng`` around each group's 60–100-point range, with
+    0.3% 免测, 1% blanks per item, a few implausible values at the edges, and blanks where a group is
+    not tested (as in the national file)."""
+    std = fitness()
+    n = len(grade)
     columns: dict[str, np.ndarray] = {
         "grade": grade,
         "sex": sex,
@@ -83,7 +93,7 @@ def generate(n: int, seed: int = SEED) -> pa.Table:
         "flagged": np.zeros(n, dtype=np.int32),
     }
     nulls: dict[str, np.ndarray] = {}
-    group = grade_index * 2 + (sex - 1)
+    group = _group_ids_of(grade, sex)
     height = np.empty(n, dtype=np.int32)
     weight = np.empty(n, dtype=np.int32)
     items = {item: np.zeros(n, dtype=np.int32) for item in MEASURED}
@@ -126,12 +136,16 @@ def generate(n: int, seed: int = SEED) -> pa.Table:
 # --- the measured work --------------------------------------------------------------------------------------
 
 
-def _group_ids(students: pa.Table) -> np.ndarray:
+def _group_ids_of(grade: np.ndarray, sex: np.ndarray) -> np.ndarray:
+    """The index in :data:`GROUPS` of each (grade, sex)."""
     keys = np.full(200, -1, dtype=np.int64)
     for gid, (g, s) in enumerate(GROUPS):
         keys[g * 4 + s] = gid
-    grade = students["grade"].to_numpy().astype(np.int64)
-    return keys[grade * 4 + students["sex"].to_numpy()]
+    return keys[grade.astype(np.int64) * 4 + sex]
+
+
+def _group_ids(students: pa.Table) -> np.ndarray:
+    return _group_ids_of(students["grade"].to_numpy(), students["sex"].to_numpy())
 
 
 def _by_group(gid: np.ndarray, column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
