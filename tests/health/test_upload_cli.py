@@ -135,12 +135,12 @@ def test_file_with_errors_writes_nothing(tmp_path: Path, capsys: pytest.CaptureF
     assert "没有写出任何结果" in stderr
     lines = [line for line in stderr.splitlines() if "[错误]" in line]
     assert len(lines) == 5
-    assert any("第 2 行 A 列（年级编号）" in line and "“19”" in line and "11–16" in line for line in lines)
-    assert any("第 3 行 G 列（性别）" in line and "1（男）或 2（女）" in line for line in lines)
-    assert any("第 4 行 L 列（50米跑）" in line and "十秒" in line and "8.5" in line for line in lines)
-    assert any("第 5 行 D 列（学籍号）" in line and "重复" in line for line in lines)
-    assert any("第 6 行 S 列（1000米跑）" in line and "60" in line for line in lines)
-    assert all("文件“坏文件.xlsx” 工作表“体测数据”" in line for line in lines)
+    assert any("第 2 行，A 列（年级编号）" in line and "“19”" in line and "11–16" in line for line in lines)
+    assert any("第 3 行，G 列（性别）" in line and "1（男）或 2（女）" in line for line in lines)
+    assert any("第 4 行，L 列（50米跑）" in line and "十秒" in line and "8.5" in line for line in lines)
+    assert any("第 5 行，D 列（学籍号）" in line and "重复" in line for line in lines)
+    assert any("第 6 行，S 列（1000米跑）" in line and "60" in line for line in lines)
+    assert all("文件“坏文件.xlsx”，工作表“体测数据”" in line for line in lines)
 
 
 def test_missing_columns_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,8 @@ Columns (the national layout; headers may carry a unit in brackets, e.g. ``身�
 1000米跑, 800米跑, and if present 左眼裸眼视力, 右眼裸眼视力 and 免测 (是/否 or the reason).
 
 Files are read with the project's reader (:mod:`tisheng.intake.reader`: xlsx, xls, csv). Every problem
-is a :class:`Problem` naming file, sheet, row, column, the value and what to do, in Chinese:
+is an intake :class:`~tisheng.intake.datasets.base.Issue` (:class:`Problem` adds the kind to its text)
+naming file, sheet, row, column, the value and what to do, in Chinese:
 
 * ``error`` (错误) — the file cannot be scored as it stands (a missing column, an unknown 年级编号 or 性别,
   a cell that is not a number or a time, a duplicated 学籍号). Nothing is scored or written.
@@ -24,15 +25,28 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tisheng.health import scoring
+from tisheng.health.readings import (
+    ABSENT_WORDS,
+    COLUMNS,
+    EXEMPT_WORDS,
+    KEY_COLUMNS,
+    PLAIN_SECONDS,
+    Column,
+    ResultProblem,
+    parse_exempt,
+    parse_grade,
+    parse_number,
+    parse_sex,
+    read_result,
+)
 from tisheng.health.scoring import (
     BONUS_ITEMS,
     MEASURED,
-    PLAUSIBLE,
     STUDENT_STATUS_ZH,
     ItemStatus,
     StudentRecord,
@@ -40,9 +54,9 @@ from tisheng.health.scoring import (
     score_table,
     students_to_table,
 )
-from tisheng.health.timefmt import AmbiguousTime, TimeFormatError, parse_time
 from tisheng.intake import reader
 from tisheng.intake.cells import CellError, Date, is_blank, normalise_text
+from tisheng.intake.datasets.base import Issue, Place
 from tisheng.standards import VERIFICATION_LABELS
 from tisheng.standards.fitness import (
     BMI_ITEM,
@@ -55,51 +69,6 @@ from tisheng.standards.fitness import (
 
 __all__ = ["Problem", "Upload", "UploadRow", "read_upload", "score_upload", "write_result"]
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # the national header
-    aliases: tuple[str, ...] = ()
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("grade", "年级编号", ("年级代码",)),
-    Column("class", "班级编号", ("班级代码", "班级号")),
-    Column("student_id", "学籍号", ("学籍编号", "全国学籍号", "学生学籍号")),
-    Column("sex", "性别"),
-    Column("birth", "出生日期", ("出生年月日",)),
-    Column("height", "身高"),
-    Column("weight", "体重"),
-    Column("vital_capacity", "肺活量"),
-    Column("run_50m", "50米跑", ("50米",)),
-    Column("sit_and_reach", "坐位体前屈"),
-    Column("rope_skip_1min", "一分钟跳绳", ("1分钟跳绳",)),
-    Column("sit_up_1min", "一分钟仰卧起坐", ("1分钟仰卧起坐",)),
-    Column("shuttle_50x8", "50米×8往返跑", ("50×8往返跑", "50米×8")),
-    Column("standing_long_jump", "立定跳远"),
-    Column("pull_up", "引体向上"),
-    Column("run_1000m", "1000米跑", ("1000米",)),
-    Column("run_800m", "800米跑", ("800米",)),
-    Column("vision_left", "左眼裸眼视力", ("左眼视力",)),
-    Column("vision_right", "右眼裸眼视力", ("右眼视力",)),
-    Column("exempt", "免测", ("是否免测", "免测原因")),
-)
-KEY_COLUMNS = ("grade", "student_id", "sex")
-LONG_RUNS = ("shuttle_50x8", "run_1000m", "run_800m")
-COUNTS = ("rope_skip_1min", "sit_up_1min", "pull_up")
-
-GRADE_ALIASES: dict[str, int] = {name: code for code, name in GRADE_NAMES.items()}
-GRADE_ALIASES.update(
-    {"七年级": 21, "八年级": 22, "九年级": 23, "初中一年级": 21, "初中二年级": 22, "初中三年级": 23}
-)
-GRADE_ALIASES.update({"高中一年级": 31, "高中二年级": 32, "高中三年级": 33})
-SEX_ALIASES = {"1": "M", "男": "M", "男生": "M", "2": "F", "女": "F", "女生": "F"}
-EXEMPT_WORDS = frozenset({"免测", "免考", "免"})
-ABSENT_WORDS = frozenset({"缺测", "缺考", "未测", "/", "-", "—", "－", "--"})
-YES = frozenset({"是", "1", "√", "✓", "y", "yes", "true", "免测", "免考"})
-NO = frozenset({"否", "0", "×", "n", "no", "false", "无"})
-UNITS = ("厘米", "cm", "公斤", "千克", "kg", "毫升", "ml", "次", "个")
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "BMI",
@@ -126,40 +95,38 @@ for _column in COLUMNS:
         _BY_HEADER[_header_key(_name)] = _column
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem with a cell, a row or the file, in Chinese."""
-
-    severity: str  # "error" | "warning"
-    file: str
-    message: str
-    hint: str = ""
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""  # letter
-    header: str = ""
-    value: str = ""
+class Problem(Issue):
+    """The intake pipeline's :class:`~tisheng.intake.datasets.base.Issue` (one error type for every file the
+    platform reads), printed with its kind: the command lists errors and warnings together."""
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     @property
-    def where(self) -> str:
-        parts = [f"文件“{self.file}”"]
-        if self.sheet:
-            parts.append(f"工作表“{self.sheet}”")
-        if self.row is not None:
-            parts.append(f"第 {self.row} 行")
-        if self.column or self.header:
-            parts.append(f"{self.column} 列（{self.header}）" if self.column else f"列“{self.header}”")
-        return " ".join(parts)
+    def row(self) -> int | None:
+        return self.place.row
+
+    @property
+    def header(self) -> str:
+        return self.place.header or ""
 
     def text(self) -> str:
-        kind = "错误" if self.is_error else "提示"
-        value = f"（值：“{self.value}”）" if self.value != "" else ""
-        hint = f" —— {self.hint}" if self.hint else ""
-        return f"[{kind}] {self.where}：{self.message}{value}{hint}"
+        return f"[{'错误' if self.is_error else '提示'}] {super().text()}"
+
+
+def make_problem(
+    severity: str,
+    file: str,
+    message: str,
+    hint: str = "",
+    sheet: str = "",
+    row: int | None = None,
+    column: str = "",
+    header: str = "",
+    value: str = "",
+) -> Problem:
+    return Problem(severity, Place(file, sheet, row, column or None, header or None), message, hint, value)
 
 
 @dataclass
@@ -188,72 +155,12 @@ class Upload:
         return [p for p in self.problems if not p.is_error]
 
 
-class ResultProblem(Exception):
-    """A cell of the national layout that is wrong (``error``) or kept but not scored (``warning``).
-    The intake data set (:mod:`tisheng.intake.datasets.fitness`) reads the same cells with these
-    functions and turns the problems into its own issues."""
-
-    def __init__(self, severity: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.severity, self.message, self.hint = severity, message, hint
-
-
 def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     return str(value)
-
-
-def parse_number(value: Any, label: str, unit_hint: str) -> Decimal:
-    if isinstance(value, bool):
-        raise ResultProblem("error", f"{label}应为数值，却是逻辑值", f"请填写数值{unit_hint}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = normalise_text(value).replace(",", "").replace(" ", "")
-    for unit in UNITS:
-        if text.lower().endswith(unit):
-            text = text[: -len(unit)]
-            break
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ResultProblem("error", f"{label}应为数值，却是“{text}”", f"请只填写数字{unit_hint}") from None
-    if not number.is_finite():
-        raise ResultProblem("error", f"{label}应为数值", f"请只填写数字{unit_hint}")
-    return number
-
-
-def parse_grade(value: Any) -> int:
-    text = normalise_text(value)
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        code = int(Decimal(text))
-        if code in GRADE_NAMES:
-            return code
-    elif text in GRADE_ALIASES:
-        return GRADE_ALIASES[text]
-    raise ResultProblem(
-        "error",
-        f"年级编号“{text}”不存在",
-        "请填写 11–16（小学一至六年级）、21–23（初一至初三）、31–33（高一至高三）或 41–44（大一至大四）",
-    )
-
-
-def parse_sex(value: Any) -> str:
-    text = normalise_text(value)
-    if text in SEX_ALIASES:
-        return SEX_ALIASES[text]
-    raise ResultProblem("error", f"性别“{text}”无法识别", "请填写 1（男）或 2（女），也可以填写“男”“女”")
-
-
-def parse_exempt(value: Any) -> bool:
-    text = normalise_text(value).lower()
-    if text in NO:
-        return False
-    return bool(text)  # 是 / 1 / a reason such as “因病免测”
 
 
 @dataclass
@@ -284,7 +191,7 @@ def _find_sheets(sheets: Sequence[reader.Sheet], file: str, problems: list[Probl
                 continue
             if column.key in columns:
                 problems.append(
-                    Problem(
+                    make_problem(
                         "error",
                         file,
                         f"列“{column.header}”出现了两次",
@@ -300,7 +207,7 @@ def _find_sheets(sheets: Sequence[reader.Sheet], file: str, problems: list[Probl
         missing = [c.header for c in COLUMNS if c.key in KEY_COLUMNS and c.key not in columns]
         if missing:
             problems.append(
-                Problem(
+                make_problem(
                     "error",
                     file,
                     f"缺少列：{'、'.join(missing)}",
@@ -313,7 +220,7 @@ def _find_sheets(sheets: Sequence[reader.Sheet], file: str, problems: list[Probl
         found.append(_Sheet(sheet, index, columns, headers))
     if not found and not problems:
         problems.append(
-            Problem(
+            make_problem(
                 "error",
                 file,
                 "找不到体测数据的表头（年级编号、学籍号、性别、身高、体重 …）",
@@ -354,7 +261,7 @@ def read_upload(path: Path, display_name: str | None = None) -> Upload:
             if first is not None:
                 label = next(c.header for c in COLUMNS if c.key == key)
                 problems.append(
-                    Problem(
+                    make_problem(
                         "error",
                         name,
                         f"缺少列“{label}”，但第 {first.row} 行的学生需要测这一项",
@@ -391,7 +298,7 @@ def _read_row(
     def report(key: str, severity: str, message: str, hint: str) -> None:
         index = s.columns[key]
         problems.append(
-            Problem(
+            make_problem(
                 severity, file, message, hint, sheet.name, row_number, sheet.letter(index), s.headers[index],
                 _shown(cells[index]) if index < len(cells) and cells[index] is not None else "",
             )
@@ -496,44 +403,6 @@ def _read_row(
             grade=grade, sex=sex, exempt=exempt, flagged=frozenset(flagged), **measured,  # type: ignore[arg-type]
         )  # fmt: skip
     return row
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A result as read: the value in natural units, the time format taken (times only) and a note
-    when the value was adjusted (height and weight rounded to two decimals)."""
-
-    value: Decimal
-    format: str = ""
-    note: str = ""
-
-
-def read_result(key: str, value: Any) -> Reading:
-    """One measured result (``key`` of :data:`scoring.MEASURED`, or height/weight) from a non-blank
-    cell. Raises :class:`ResultProblem`: ``error`` when it cannot be read, ``warning`` when it is
-    ambiguous or cannot be a result of that kind (kept, never scored)."""
-    label = scoring.name_zh(key)
-    unit = PLAUSIBLE[key].unit_zh
-    if key == "run_50m" or key in LONG_RUNS:
-        bounds = (PLAUSIBLE[key].minimum, PLAUSIBLE[key].maximum)
-        try:
-            parsed = parse_time(value, long=key in LONG_RUNS, plausible=bounds)
-        except AmbiguousTime as exc:
-            raise ResultProblem("warning", exc.message + "，未计分", exc.hint) from None
-        except TimeFormatError as exc:
-            raise ResultProblem("error", exc.message, exc.hint) from None
-        return Reading(parsed.seconds, parsed.format)
-    number = parse_number(value, label, f"（单位：{unit}）")
-    if key in COUNTS and number != number.to_integral_value():
-        raise ResultProblem("warning", f"{label}次数应为整数，却是 {number}，未计分", "请核对原始记录")
-    if key in ("height", "weight") and -number.as_tuple().exponent > 2:  # type: ignore[operator]
-        rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return Reading(rounded, note=f"{label} {number} 按两位小数 {rounded} 计算")
-    return Reading(number)
-
-
-#: the format :func:`tisheng.health.timefmt.parse_time` names a plain number of seconds
-PLAIN_SECONDS = "秒数（纯数字）"
 
 
 def _measurement(key: str, value: Any, row: UploadRow) -> Decimal:

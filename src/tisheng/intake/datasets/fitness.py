@@ -1,5 +1,5 @@
 """体测成绩: the 《国家学生体质健康标准》 data-upload file (数据上报文件) of a school for one 学年, in the
-national layout (:data:`tisheng.health.upload.COLUMNS`): 年级编号, 班级编号, 学籍号, 性别, 出生日期, 身高, 体重,
+national layout (:data:`tisheng.health.readings.COLUMNS`): 年级编号, 班级编号, 学籍号, 性别, 出生日期, 身高, 体重,
 肺活量, 50米跑, 坐位体前屈, 一分钟跳绳, 一分钟仰卧起坐, 50米×8往返跑, 立定跳远, 引体向上, 1000米跑, 800米跑,
 左/右眼裸眼视力, 免测. Headers may carry a unit in brackets (``身高(cm)``); other columns (姓名, 民族代码 …)
 are ignored.
@@ -35,7 +35,7 @@ from django.db import models
 
 from tisheng.census.models import Student
 from tisheng.core.choices import GRADE_STAGE
-from tisheng.health import upload
+from tisheng.health import readings
 from tisheng.health.models import FitnessTest
 from tisheng.health.results import fitness_results
 from tisheng.health.scoring import MEASURED, StudentRecord, plausibility_problem
@@ -68,8 +68,8 @@ class FitnessGrade(CellType):
 
     def parse(self, value: Any) -> int:
         try:
-            return upload.parse_grade(value)
-        except upload.ResultProblem as exc:
+            return readings.parse_grade(value)
+        except readings.ResultProblem as exc:
             raise CellError(exc.message, exc.hint) from None
 
     def describe(self) -> str:
@@ -84,8 +84,8 @@ class Sex(CellType):
 
     def parse(self, value: Any) -> str:
         try:
-            return upload.parse_sex(value)
-        except upload.ResultProblem as exc:
+            return readings.parse_sex(value)
+        except readings.ResultProblem as exc:
             raise CellError(exc.message, exc.hint) from None
 
     def describe(self) -> str:
@@ -109,8 +109,8 @@ class Acuity(CellType):
 
     def parse(self, value: Any) -> Decimal:
         try:
-            number = upload.parse_number(value, "视力", "（五分记录，例如 4.8）")
-        except upload.ResultProblem as exc:
+            number = readings.parse_number(value, "视力", "（五分记录，例如 4.8）")
+        except readings.ResultProblem as exc:
             raise CellError(exc.message, exc.hint) from None
         if ACUITY_MIN <= number <= ACUITY_MAX:
             if number != number.quantize(Decimal("0.1")):
@@ -300,35 +300,35 @@ class Doubtful:
 
 @dataclass(frozen=True)
 class Result(CellType):
-    """One measured result, read by :func:`tisheng.health.upload.read_result`: a
-    :class:`~tisheng.health.upload.Reading`, :class:`Doubtful`, ``"absent"`` (缺测, /) or ``"exempt"``."""
+    """One measured result, read by :func:`tisheng.health.readings.read_result`: a
+    :class:`~tisheng.health.readings.Reading`, :class:`Doubtful`, ``"absent"`` (缺测, /) or ``"exempt"``."""
 
     key: str = ""
 
     def parse(self, value: Any) -> Any:
         text = normalise_text(value)
-        if text in upload.EXEMPT_WORDS:
+        if text in readings.EXEMPT_WORDS:
             return "exempt"
-        if text in upload.ABSENT_WORDS:
+        if text in readings.ABSENT_WORDS:
             return "absent"
         try:
-            return upload.read_result(self.key, value)
-        except upload.ResultProblem as exc:
+            return readings.read_result(self.key, value)
+        except readings.ResultProblem as exc:
             if exc.severity == "error":
                 raise CellError(exc.message, exc.hint) from None
             return Doubtful(exc.message, exc.hint)
 
     def describe(self) -> str:
-        p = upload.PLAUSIBLE[self.key]
+        p = readings.PLAUSIBLE[self.key]
         if self.key == "run_50m":
             return "秒，例如 8.5；未测留空"
-        if self.key in upload.LONG_RUNS:
+        if self.key in readings.LONG_RUNS:
             return "分秒，例如 3'50\" 或 3分50秒，也可填写秒数 230秒；未测留空"
         return f"单位：{p.unit_zh}；未测留空；免测学生填“免测”"
 
 
 def _result_column(key: str, units: tuple[str, ...]) -> Column:
-    national = next(c for c in upload.COLUMNS if c.key == key)
+    national = next(c for c in readings.COLUMNS if c.key == key)
     examples = {"height": "120.5", "weight": "23.4", "vital_capacity": 1200, "run_50m": "10.2"}
     return Column(
         key,
@@ -365,8 +365,8 @@ class Exempt(CellType):
 
     def parse(self, value: Any) -> tuple[bool, str]:
         text = normalise_text(value)
-        exempt = upload.parse_exempt(value)
-        reason = "" if not exempt or text.lower() in upload.YES else text[:100]
+        exempt = readings.parse_exempt(value)
+        reason = "" if not exempt or text.lower() in readings.YES else text[:100]
         return exempt, reason
 
     def describe(self) -> str:
@@ -511,7 +511,7 @@ class FitnessDataset(StudentHealthRecords):
         seen: dict[tuple[str, str], tuple[Row, int]] = {}
         for row in rows:
             for key, fmt in row.values.get("_formats", {}).items():
-                if fmt in (upload.PLAIN_SECONDS, "秒数（带单位）", "秒数（230秒）"):
+                if fmt in (readings.PLAIN_SECONDS, "秒数（带单位）", "秒数（230秒）"):
                     continue
                 first, count = seen.get((key, fmt), (row, 0))
                 seen[(key, fmt)] = (first, count + 1)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from tisheng.health import choices as c
-from tisheng.health import upload
+from tisheng.health import readings
 from tisheng.health.models import VisionScreening
 from tisheng.intake.cells import CellError, CellType, Choice, Date, Integer, normalise_text
 from tisheng.intake.datasets.base import Column, Context, Issue, Row, error, registry, warning
@@ -62,10 +62,10 @@ class Dioptre(CellType):
     def parse(self, value: Any) -> Decimal:
         text = normalise_text(value).upper().removesuffix("D").strip()
         try:
-            number = upload.parse_number(
+            number = readings.parse_number(
                 text if not isinstance(value, int | float) else value, "屈光度", "（D）"
             )
-        except upload.ResultProblem as exc:
+        except readings.ResultProblem as exc:
             raise CellError(exc.message, exc.hint) from None
         if number != number.quantize(Decimal("0.01")):
             raise CellError(f"屈光度 {number} 超过两位小数", "请按验光单填写，例如 -1.25")
