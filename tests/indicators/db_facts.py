@@ -25,7 +25,7 @@ from tisheng.census.models import (
     TeacherYear,
 )
 from tisheng.core.choices import Stage
-from tisheng.core.models import School
+from tisheng.core.models import AcademicYear, School
 
 
 @dataclass
@@ -105,3 +105,52 @@ def make_facts(world: World) -> Facts:
         for age in (3, 4, 5):
             PopulationCount.objects.create(year=2025, town=town, age=age, sex=c.Sex.MALE, count=10)
     return Facts(pupils_a=86, pupils_b=50, children=25)
+
+
+def make_health_facts(world: World) -> None:
+    """Health facts of school A (小学): the fitness tests of 12 first-graders with their computed fields
+    written out (6 优秀 92.50, 4 良好 85.00, 2 免测), 10 vision screenings this 学年 (4 at SE −1.00 D, 1 at
+    exactly −0.50 D, 5 normal) and 10 last 学年 (2 myopic), and one 五项管理 class record meeting all five.
+    School B (初中): 3 tests at 70.00 (及格)."""
+    from tisheng.health import choices as h
+    from tisheng.health.models import FitnessTest, VisionScreening, WuxiangRecord
+
+    last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
+    rows = [(Decimal("92.50"), h.FitnessLevel.EXCELLENT)] * 6 + [(Decimal("85.00"), h.FitnessLevel.GOOD)] * 4
+    for i, (total, level) in enumerate(rows):
+        FitnessTest.objects.create(
+            academic_year=world.year, school=world.school_a, student_number=f"FA{i:03d}", grade=11,
+            sex=c.Sex.MALE if i % 2 else c.Sex.FEMALE, height=Decimal("120.0"), weight=Decimal("22.0"),
+            bmi=Decimal("15.3"), bmi_band=h.BmiBand.NORMAL, standard_score=total, bonus=0, total=total,
+            level=level, status=h.FitnessStatus.COMPLETE, standard_version="test",
+        )  # fmt: skip
+    for i in range(2):
+        FitnessTest.objects.create(
+            academic_year=world.year, school=world.school_a, student_number=f"FX{i:03d}", grade=11,
+            sex=c.Sex.MALE, exempt=True, exempt_reason="伤病", status=h.FitnessStatus.EXEMPT,
+        )  # fmt: skip
+    for i in range(3):
+        FitnessTest.objects.create(
+            academic_year=world.year, school=world.school_b, student_number=f"FB{i:03d}", grade=21,
+            sex=c.Sex.FEMALE, bmi=Decimal("19.0"), bmi_band=h.BmiBand.OVERWEIGHT, total=Decimal("70.00"),
+            level=h.FitnessLevel.PASS, status=h.FitnessStatus.COMPLETE, standard_version="test",
+        )  # fmt: skip
+    screenings = [("4.8", "-0.75", "-0.50")] * 4 + [("4.9", "-0.25", "-0.50")] + [("5.0", None, None)] * 5
+    for i, (acuity, sphere, cylinder) in enumerate(screenings):
+        VisionScreening.objects.create(
+            academic_year=world.year, school=world.school_a, student_number=f"VA{i:03d}", grade=11,
+            sex=c.Sex.FEMALE, acuity_left=Decimal(acuity), acuity_right=Decimal("5.0"),
+            sphere_left=Decimal(sphere) if sphere else None, cylinder_left=Decimal(cylinder) if cylinder else None,
+        )  # fmt: skip
+    for i in range(10):
+        myopic = i < 2
+        VisionScreening.objects.create(
+            academic_year=last_year, school=world.school_a, student_number=f"VP{i:03d}", grade=11,
+            sex=c.Sex.MALE, acuity_left=Decimal("4.7" if myopic else "5.1"), acuity_right=Decimal("5.0"),
+            correction=h.Correction.NONE, trial_lens=h.TrialLens.MYOPIC if myopic else h.TrialLens.NOT_DONE,
+        )  # fmt: skip
+    WuxiangRecord.objects.create(
+        academic_year=world.year, school=world.school_a, grade=11, class_number=1, semester=1,
+        respondents=40, homework_minutes=0, sleep_minutes=600, phones_managed=True, reading_reviewed=True,
+        activity_minutes=60,
+    )  # fmt: skip

@@ -429,3 +429,174 @@ def test_a_provincial_override_changes_met_only(world: Snapshot, on_duckdb: Comp
         district=fx.DISTRICT,
         overrides=overrides,
     ) == {r.key: (r.numerator, r.denominator, r.value, r.met) for r in strict.results}
+
+
+# -- (f) student health: hand-checked values, breakdowns, the 筛查性近视 cut-off -------------------------------
+
+
+def _parts(
+    results: dict[Key, Result], indicator: str, level: str, org: str, stage: str = ""
+) -> dict[str, Result]:
+    return {key[4]: r for key, r in results.items() if key[:4] == (indicator, level, org, stage)}
+
+
+def test_fitness_rates_worked_by_hand(results: dict[Key, Result]) -> None:
+    # P1 三年级: 10 with a 学年总分 (3 优秀 91.50, 2 良好 exactly 80.00, 4 及格 79.90, 1 不及格); 5 优良 = 50.0%, the
+    # plan's bound exactly: met. 免测 (2) and 项目不全 (2) are not in the denominator.
+    p1 = _parts(results, "health.fitness_excellent_good_rate", "school", "P1", "primary")
+    assert fraction(p1["grade=13"]) == (5, 10) and p1["grade=13"].met is True
+    assert p1["grade=13"].value == Decimal("50.0000000000")
+    assert fraction(p1["grade=13,sex=M"]) == (5, 5) and fraction(p1["grade=13,sex=F"]) == (0, 5)
+    assert p1["grade=13,sex=F"].met is False
+    assert fraction(p1[""]) == (15, 20)  # + 一年级: 5 良好 boys, 5 优秀 girls
+    district = get(results, "health.fitness_excellent_good_rate", "district", DISTRICT)
+    assert fraction(district) == (34, 52) and district.met is True
+    assert fraction(get(results, "health.fitness_pass_rate", "school", "P1", "primary", "grade=13")) == (
+        9,
+        10,
+    )
+    assert fraction(get(results, "health.fitness_excellent_rate", "school", "J1", "junior")) == (2, 15)
+    # mean 学年总分: (3 × 91.50 + 2 × 80.00 + 4 × 79.90 + 55.00) ÷ 10 = 809.10 ÷ 10 = 80.91
+    mean = get(results, "health.fitness_mean_total", "school", "P1", "primary", "grade=13")
+    assert fraction(mean) == (Fraction(80910, 100), 10) and mean.value == Decimal("80.9100000000")
+    # J1 初一 girls: 110.00 with the 附加分; J1 as a whole (10 × 60.00 + 2 × 110.00 + 3 × 59.99) ÷ 15
+    assert get(results, "health.fitness_mean_total", "school", "J1", "junior", "grade=21,sex=F").value == 110
+    assert fraction(get(results, "health.fitness_mean_total", "school", "J1")) == (Fraction(99997, 100), 15)
+    # 项目不全: P1 2 (三年级 girls), H1 1; every school has a count row, 0 where none
+    incomplete = get(results, "health.fitness_incomplete_count", "district", DISTRICT)
+    assert incomplete.numerator == 3
+    assert get(results, "health.fitness_incomplete_count", "school", "H1", "senior", "sex=F").numerator == 1
+    assert get(results, "health.fitness_incomplete_count", "school", "K1").numerator == 0
+    # BMI over every student with a band, 免测 and 项目不全 included: P1 三年级 13 (3+2+4+1+1+2), 2 超重, 1 肥胖
+    assert fraction(get(results, "health.overweight_rate", "school", "P1", "", "grade=13")) == (2, 13)
+    assert fraction(get(results, "health.obesity_rate", "school", "P1", "", "grade=13")) == (1, 13)
+    # district: P1 23 + J1 15 + H1 4 (its 项目不全 girl has no BMI) + N1 13 = 55; 超重 P1 2 + 5, N1 7
+    assert fraction(get(results, "health.overweight_rate", "district", DISTRICT)) == (14, 55)
+
+
+def test_small_groups_are_known_from_rows_and_denominator(results: dict[Key, Result]) -> None:
+    d = catalogue()["health.fitness_excellent_good_rate"]
+    # P1 三年级 girls: 8 tested, 5 with a 学年总分
+    girls = get(results, d.id, "school", "P1", "primary", "grade=13,sex=F")
+    assert (girls.rows, girls.denominator) == (8, 5) and d.small_group(girls.rows, girls.denominator)
+    # P1 三年级: 14 tested, 10 assessed — shown
+    grade = get(results, d.id, "school", "P1", "primary", "grade=13")
+    assert (grade.rows, grade.denominator) == (14, 10) and not d.small_group(grade.rows, grade.denominator)
+    assert catalogue()["wuxiang.sleep_rate"].min_group == 0  # class records are not students' data
+    assert {x.id for x in catalogue().values() if x.id.startswith("health.") and x.min_group != 10} == set()
+
+
+def test_breakdown_rows_add_up_to_the_total(results: dict[Key, Result]) -> None:
+    for d in catalogue().values():
+        if d.dimensions != ("grade", "sex") or d.kind not in ("ratio", "count"):
+            continue
+        for level, org in (("district", DISTRICT), ("town", "T1"), ("school", "P1")):
+            parts = _parts(results, d.id, level, org)
+            if "" not in parts:
+                continue
+            for prefix in ("grade=", "sex="):
+                marginal = [r for k, r in parts.items() if k.startswith(prefix) and "," not in k]
+                assert sum(r.numerator for r in marginal) == parts[""].numerator, (d.id, org, prefix)
+                if d.kind == "ratio":
+                    assert sum(r.denominator or 0 for r in marginal) == parts[""].denominator, (d.id, org)
+            cells = [r for k, r in parts.items() if "," in k]
+            assert sum(r.numerator for r in cells) == parts[""].numerator, (d.id, org)
+
+
+def test_myopia_worked_by_hand(results: dict[Key, Result]) -> None:
+    # P1 三年级 (fixtures: cases a–k): myopic b (SE exactly −0.50), c ×2, d (ortho-k), e (串镜), h, j → 7 of 16
+    rate = get(results, "health.myopia_rate", "school", "P1", "primary", "grade=13")
+    assert fraction(rate) == (7, 16) and rate.value == Decimal("43.7500000000")
+    assert "≤ −0.50 D" in rate.detail
+    assert fraction(get(results, "health.poor_vision_rate", "school", "P1", "", "grade=13")) == (10, 16)
+    # g (no refraction, no 串镜) and k (its unrefracted right eye): in the denominator, not the numerator
+    assert get(results, "health.vision_undetermined_count", "school", "P1", "", "grade=13").numerator == 2
+    assert get(results, "health.vision_undetermined_count", "district", DISTRICT).numerator == 2
+    # last year 3 of 10 (the 2023 screenings are never read): +13.75 percentage points, not met
+    previous = get(results, "health.myopia_rate_previous", "school", "P1")
+    assert fraction(previous) == (3, 10)
+    change = get(results, "health.myopia_rate_change", "school", "P1", "primary")
+    assert change.value == Decimal("13.7500000000") and change.met is False
+    # J1: 4/12 − 2/10 = 13.33 points; H1 has no screening last year: no value
+    j1 = get(results, "health.myopia_rate_change", "school", "J1")
+    assert j1.numerator == Fraction(100, 3) - 20
+    h1 = get(results, "health.myopia_rate_change", "school", "H1")
+    assert (h1.value, h1.met) == (None, None) and "无可比数据" in h1.detail
+    # T2: none of N1's 5 this year, both of P3's 2 last year → −100 points: the rate fell (met)
+    t2 = get(results, "health.myopia_rate_change", "town", "T2")
+    assert (t2.value, t2.met) == (Decimal("-100.0000000000"), True)
+
+
+def test_the_myopia_cut_off_setting(world: Snapshot, on_duckdb: Computation) -> None:
+    """SE exactly −0.50 D is myopia under the default (≤) and not under TISHENG_MYOPIA_SE_INCLUSIVE=false."""
+    overrides = {"TISHENG_MYOPIA_SE_INCLUSIVE": False}
+    strict = compute(world, backends.duckdb(), overrides=overrides).by_key()
+    before = on_duckdb.by_key()
+    rate = get(strict, "health.myopia_rate", "school", "P1", "primary", "grade=13")
+    assert fraction(rate) == (6, 16) and "< −0.50 D" in rate.detail  # b is no longer counted
+    assert fraction(get(strict, "health.myopia_rate_previous", "school", "J1")) == (0, 10)
+    changed = {
+        key[0]
+        for key in before
+        if (before[key].numerator, before[key].value) != (strict[key].numerator, strict[key].value)
+    }
+    assert changed == {"health.myopia_rate", "health.myopia_rate_previous", "health.myopia_rate_change"}
+    assert oracle.compute(
+        fx.snapshot_rows(world),
+        year=fx.YEAR,
+        census_date=fx.CENSUS_DATE,
+        year_end=fx.YEAR_END,
+        district=fx.DISTRICT,
+        overrides=overrides,
+    ) == {key: (r.numerator, r.denominator, r.value, r.met) for key, r in strict.items()}
+
+
+def test_wuxiang_limits_at_their_edges(results: dict[Key, Result]) -> None:
+    # P1: 一年级 0 min ✓ and 10 min ✗; 三年级 exactly 60 ✓ and 61 ✗
+    homework = _parts(results, "wuxiang.homework_rate", "school", "P1")
+    assert {k: fraction(r) for k, r in homework.items()} == {
+        "": (1 + 1, 4),
+        "grade=11": (1, 2),
+        "grade=13": (1, 2),
+    }
+    assert fraction(get(results, "wuxiang.homework_rate", "school", "J1", "junior")) == (1, 2)  # 90 ✓, 91 ✗
+    assert ("wuxiang.homework_rate", "school", "H1", "", "") not in results  # 高中: not assessed
+    # sleep: P1 600 ✓ ×2, 599 ✗, 620 ✓; J1 540 ✓, 539 ✗; H1 480 ✓, 479 ✗
+    assert fraction(get(results, "wuxiang.sleep_rate", "school", "P1")) == (3, 4)
+    assert fraction(get(results, "wuxiang.sleep_rate", "school", "J1")) == (1, 2)
+    assert fraction(get(results, "wuxiang.sleep_rate", "school", "H1", "senior")) == (1, 2)
+    assert fraction(get(results, "wuxiang.activity_rate", "school", "P1")) == (3, 4)  # 59 ✗
+    # all five: P1's 一年级 autumn class, J1's class 1, H1's class 1 (four items) → 3 of 8
+    assert fraction(get(results, "wuxiang.all_five_rate", "district", DISTRICT)) == (3, 8)
+    assert fraction(get(results, "wuxiang.all_five_rate", "school", "H1")) == (1, 2)
+    assert get(results, "wuxiang.all_five_rate", "district", DISTRICT).met is False
+
+
+def test_fitness_indicators_from_an_arrow_table(on_duckdb: Computation) -> None:
+    """The benchmark's path: the fitness indicators straight from in-memory Arrow tables."""
+    from tisheng.indicators.engine.compute import compute_tables, definitions_on
+
+    definitions = definitions_on("fitness")
+    ids = {d.id for d in definitions}
+    assert ids == {
+        "health.fitness_excellent_good_rate",
+        "health.fitness_pass_rate",
+        "health.fitness_excellent_rate",
+        "health.fitness_mean_total",
+        "health.fitness_incomplete_count",
+        "health.overweight_rate",
+        "health.obesity_rate",
+    }
+    results, _, _ = compute_tables(
+        fx.world_tables(), year=fx.YEAR, district_code=fx.DISTRICT, definitions=definitions
+    )
+    assert results == [r for r in on_duckdb.results if r.indicator in ids]
+    # the fitness table alone: each school id is a school of its own, the district total the same
+    alone, _, _ = compute_tables(
+        {"fitness": fx.table("fitness", fx.FITNESS)}, year=fx.YEAR, definitions=definitions
+    )
+    by_key = {r.key: r for r in alone}
+    assert fraction(by_key[("health.fitness_excellent_good_rate", "district", "", "", "")]) == (34, 52)
+    assert fraction(
+        by_key[("health.fitness_excellent_good_rate", "school", str(fx.P1), "primary", "grade=13")]
+    ) == (5, 10)

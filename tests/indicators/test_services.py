@@ -326,3 +326,42 @@ def test_approved_status_changes_recompute_the_later_years_too(
             reviewed_by=world.users["admin"],
         )
     assert set(IndicatorRun.objects.values_list("academic_year__start_year", flat=True)) == {2024, 2025}
+
+
+def test_health_facts_are_frozen_without_names_and_counted(world: World, settings: Any) -> None:
+    from tests.indicators.db_facts import make_health_facts
+
+    make_facts(world)
+    make_health_facts(world)
+    run = services.compute_year(world.year)
+    a = world.school_a.code
+    assert run.overrides["TISHENG_MYOPIA_SE_INCLUSIVE"] is True
+    snapshot = open_snapshot(Path(run.snapshot_path))
+    fitness = snapshot.read("fitness")
+    assert "student_number" not in fitness.column_names and fitness.num_rows == 15
+    assert sorted(set(fitness.column("total_centi").to_pylist()) - {None}) == [7000, 8500, 9250]
+    vision = snapshot.read("vision").to_pylist()
+    assert sorted({(r["year"], r["se_left_milli"]) for r in vision}, key=str) == sorted(
+        {(2025, -1000), (2025, -500), (2025, None), (2024, None)}, key=str
+    )
+    # 10 优良 of 10 assessed (the 2 免测 are not in the denominator), by grade and sex too
+    good = value("health.fitness_excellent_good_rate", "school", a, "primary")
+    assert (good.numerator, good.denominator, good.value, good.met) == (10, 10, 100, True)
+    assert (
+        value("health.fitness_excellent_good_rate", "school", a, "primary", "grade=11,sex=M").denominator == 5
+    )
+    assert value("health.fitness_mean_total", "school", a).value == Decimal("89.5000000000")
+    assert value("health.overweight_rate", "district", world.district.code).numerator == 3
+    # 5 of 10 myopic (SE −1.00 D ×4 and exactly −0.50 D ×1); last year 2 of 10 by 串镜 → +30 points
+    assert value("health.myopia_rate", "school", a, "primary").value == 50
+    change = value("health.myopia_rate_change", "school", a)
+    assert (change.value, change.met) == (30, False) and "≤ −0.50 D" in change.detail
+    assert value("wuxiang.all_five_rate", "school", a).value == 100
+    # with the cut-off SE < −0.50 D the student at exactly −0.50 D is not myopic; the run records it and
+    # verifying recomputes with the recorded cut-off
+    settings.MYOPIA_SE_INCLUSIVE = False
+    strict = services.compute_year(world.year)
+    assert strict.overrides["TISHENG_MYOPIA_SE_INCLUSIVE"] is False
+    assert value("health.myopia_rate", "school", a, "primary").value == 40
+    settings.MYOPIA_SE_INCLUSIVE = True
+    assert services.verify(strict) == []

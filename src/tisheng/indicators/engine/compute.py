@@ -667,6 +667,82 @@ def _floor_percent(share: Fraction | None) -> str:
     return f"{tenths / 10:.1f}%"
 
 
+def definitions_on(table: str) -> list[Definition]:
+    """The catalogue definitions computed from ``table`` alone (e.g. ``"fitness"``: the 体质健康 rates, the
+    mean 学年总分, the incomplete count, 超重率 and 肥胖率)."""
+    return [
+        d
+        for d in catalogue().values()
+        if (names := needed_measures([d])) and all(m.MEASURES[n].table == table for n in names)
+    ]
+
+
+def compute_tables(
+    tables: Mapping[str, Any],
+    *,
+    year: int,
+    district_code: str = "",
+    definitions: Iterable[Definition] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    threads: int | None = None,
+) -> tuple[list[Result], float, float]:
+    """Compute from in-memory Arrow tables on DuckDB, without writing a snapshot (benchmarks, checks).
+
+    ``tables`` maps snapshot table names to ``pyarrow.Table`` s of their schema; missing tables are empty,
+    and without ``schools`` each ``school_id`` met in the tables is a school of its own (code = the id, no
+    town). E.g. the fitness indicators of one table::
+
+        results, measure_s, rollup_s = compute_tables({"fitness": t}, year=2025, definitions=definitions_on("fitness"))
+
+    Returns the results and the seconds spent on the measure queries and on the rollup."""
+    import ibis
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .backends import duckdb
+    from .schema import TABLES
+    from .snapshot import conform
+
+    started = time.perf_counter()
+    arrow = {
+        name: conform(name, tables[name]) if name in tables else TABLES[name].empty_table() for name in TABLES
+    }
+    if "schools" not in tables:
+        ids = sorted(
+            {
+                i
+                for name, t in arrow.items()
+                if "school_id" in t.column_names
+                for i in pc.unique(t["school_id"]).to_pylist()
+                if i is not None
+            }
+        )
+        arrow["schools"] = pa.table(
+            {
+                "school_id": ids, "school_code": [str(i) for i in ids], "school_name": [str(i) for i in ids],
+                "town_code": [""] * len(ids), "school_type": [""] * len(ids), "ownership": ["public"] * len(ids),
+                "is_puhui": [False] * len(ids), "affiliation": [""] * len(ids), "urban_rural": [""] * len(ids),
+            },
+            schema=TABLES["schools"],
+        )  # fmt: skip
+    backend = duckdb(threads)
+    registered = {name: ibis.memtable(t) for name, t in arrow.items()}
+    chosen = list(definitions) if definitions is not None else list(catalogue().values())
+    census_date, year_end = census_dates(year)
+    ctx = m.Context(year, census_date, year_end, myopia_se_inclusive(overrides))
+    found = run_queries(backend, registered, ctx, needed_measures(chosen))
+    measured = time.perf_counter()
+    schools = {
+        r["school_id"]: School(
+            r["school_id"], r["school_code"], r["school_name"], r["town_code"], r["school_type"],
+            r["ownership"], r["is_puhui"],
+        )
+        for r in arrow["schools"].to_pylist()
+    }  # fmt: skip
+    results = Rollup(district_code, schools, found, overrides or {}).run(chosen)
+    return results, measured - started, time.perf_counter() - measured
+
+
 def census_dates(year: int) -> tuple[dt.date, dt.date]:
     """The 统计时点 (9月1日) and last day of the 学年 that starts in ``year``."""
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
