@@ -31,6 +31,7 @@ from tisheng.api.docs import ASSETS
 from tisheng.api.urls import api
 from tisheng.census.filters import ActivityFilterSet, RecognitionFilterSet
 from tisheng.core.filters import DepartmentFilterSet, SchoolFilterSet, SchoolGroupFilterSet, TownFilterSet
+from tisheng.health.filters import FitnessTestFilterSet, VisionScreeningFilterSet, WuxiangRecordFilterSet
 from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilterSet
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 
@@ -70,6 +71,9 @@ DATA_SETS = {
     "activities": "activity_id",
     "batches": "batch_id",
     "submissions": "submission_id",
+    "fitness-tests": "test_id",
+    "vision-screenings": "screening_id",
+    "wuxiang-records": "record_id",
 }
 EXPECTED_OPERATIONS |= {
     operation
@@ -211,6 +215,9 @@ DATA_SET_FILTERS = {
     "/api/activities": ActivityFilterSet,
     "/api/batches": BatchFilterSet,
     "/api/submissions": SubmissionFilterSet,
+    "/api/fitness-tests": FitnessTestFilterSet,
+    "/api/vision-screenings": VisionScreeningFilterSet,
+    "/api/wuxiang-records": WuxiangRecordFilterSet,
 }
 RANGE_SUFFIXES = {df.DateFromToRangeFilter: ("after", "before"), df.RangeFilter: ("min", "max")}
 

@@ -3,7 +3,9 @@
 - ``/indicators`` and ``/indicators/{id}``: the definitions (formula, levels, stages, thresholds with
   their source and verification, the plan clause, the 口径), for every signed-in caller;
 - ``/indicator-values``: the current values, filtered by the indicator pages' filter set; the district
-  roles read every level, a school's principal and clerks only their own school's values;
+  roles read every level, a school's principal and clerks only their own school's values; a small
+  group's value is withheld from everybody but its school's users (``suppressed``,
+  :func:`tisheng.indicators.present.is_suppressed`);
 - ``/indicator-runs``: the computations with their provenance (district roles).
 
 (No ``from __future__ import annotations`` here: ninja reads the endpoints' parameter types at runtime.)
@@ -79,12 +81,24 @@ class IndicatorValueOut(Schema):
     stage: str = Field(..., description="'' for all stages")
     breakdown: str = Field(..., description="e.g. a recognition level; '' for the total")
     value: Decimal | None = Field(
-        ..., description="Rounded as published (the definition's decimals); null: no data"
+        ...,
+        description="Rounded as published (the definition's decimals); null: no data, or suppressed",
     )
-    value_exact: Decimal | None = Field(..., description="As stored, ten decimals")
-    numerator: Decimal
+    value_exact: Decimal | None = Field(..., description="As stored, ten decimals; null when suppressed")
+    numerator: Decimal | None = Field(..., description="null when suppressed")
     denominator: Decimal | None
-    met: bool | None = Field(..., description="Whether the threshold is met; null when there is none")
+    met: bool | None = Field(
+        ..., description="Whether the threshold is met; null when there is none, or suppressed"
+    )
+    suppressed: bool = Field(
+        ...,
+        description=(
+            "True when the group (the denominator: students) is smaller than the indicator's minimum "
+            "group and the caller is not a user of the value's school: value, numerator and met are "
+            "withheld (小样本不予显示)"
+        ),
+    )
+    suppressed_text: str = Field(..., description="e.g. 少于10人，不予显示 when suppressed, else ''")
     rows: int = Field(..., description="Fact rows counted")
     detail: str
     run: int = Field(..., description="The computation (see /indicator-runs)")
@@ -180,14 +194,15 @@ def list_indicator_values(request: HttpRequest, filters: Query[ValueParams]) -> 
     values = values.select_related("academic_year", "school", "town").order_by(
         "academic_year__start_year", "indicator", "level", "org_code", "stage", "breakdown"
     )
-    return _LazyValues(values)  # type: ignore[return-value]
+    return _LazyValues(values, user)  # type: ignore[return-value]
 
 
 class _LazyValues:
     """Serialises only the page the paginator slices (the queryset may hold thousands of values)."""
 
-    def __init__(self, values: QuerySet[IndicatorValue]) -> None:
+    def __init__(self, values: QuerySet[IndicatorValue], viewer: Any) -> None:
         self.values = values
+        self.viewer = viewer
         self.definitions = catalogue()
         self.names = services.org_names()
 
@@ -202,6 +217,7 @@ class _LazyValues:
 
     def out(self, v: IndicatorValue) -> dict[str, Any]:
         d = self.definitions[v.indicator]
+        hidden = present.is_suppressed(d, v, self.viewer)
         return {
             "year": v.academic_year.start_year,
             "indicator": v.indicator,
@@ -211,11 +227,13 @@ class _LazyValues:
             "org_name": self.names.get(v.org_code, v.org_code),
             "stage": v.stage,
             "breakdown": v.breakdown,
-            "value": present.rounded(d, v.value),
-            "value_exact": present.plain(v.value),
-            "numerator": present.plain(v.numerator),
+            "value": None if hidden else present.rounded(d, v.value),
+            "value_exact": None if hidden else present.plain(v.value),
+            "numerator": None if hidden else present.plain(v.numerator),
             "denominator": present.plain(v.denominator),
-            "met": v.met,
+            "met": None if hidden else v.met,
+            "suppressed": hidden,
+            "suppressed_text": present.suppression_text(d) if hidden else "",
             "rows": v.rows,
             "detail": v.detail,
             "run": v.run_id,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("intake/", include("tisheng.intake.urls")),
     path("census/", include("tisheng.census.urls")),
     path("indicators/", include("tisheng.indicators.urls")),
+    path("health/", include("tisheng.health.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

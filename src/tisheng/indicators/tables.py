@@ -97,15 +97,23 @@ def drill_url(url_name: str, definition: Definition, pk: int, year: int, stage: 
 
 @dataclass
 class ValueRow:
-    """A stored value as the tables show it."""
+    """A stored value as the tables show it, to ``viewer``: a small group's value is withheld
+    (:func:`~tisheng.indicators.present.is_suppressed`) unless the viewer is a user of its school."""
 
     value: IndicatorValue
     definition: Definition
     year: int
     overrides: Mapping[str, Any]
+    viewer: Any = None
+
+    @property
+    def suppressed(self) -> bool:
+        return present.is_suppressed(self.definition, self.value, self.viewer)
 
     @property
     def shown(self) -> str:
+        if self.suppressed:
+            return present.suppression_text(self.definition)
         return present.display(self.definition, self.value.value)
 
     @property
@@ -121,20 +129,27 @@ class ValueRow:
         return present.threshold_text(self.definition, self.value.stage, self.overrides) or NOTHING
 
     @property
+    def met_shown(self) -> bool | None:
+        """Whether the threshold is met, withheld (None) with a suppressed value."""
+        return None if self.suppressed else self.value.met
+
+    @property
     def met(self) -> SafeString | str:
-        return met_badge(self.value.met)
+        return met_badge(self.met_shown)
 
     @property
     def met_label(self) -> Any:
-        return MET_BADGES[self.value.met][0] if self.value.met is not None else ""
+        met = self.met_shown
+        return MET_BADGES[met][0] if met is not None else ""
 
     @property
     def met_colour(self) -> str:
-        return MET_BADGES[self.value.met][1] if self.value.met is not None else ""
+        met = self.met_shown
+        return MET_BADGES[met][1] if met is not None else ""
 
     @property
     def numerator(self) -> str:
-        return number(self.value.numerator)
+        return NOTHING if self.suppressed else number(self.value.numerator)
 
     @property
     def denominator(self) -> str:
@@ -250,5 +265,8 @@ class RunTable(Table):
     select_related = ("academic_year", "requested_by")
 
 
-def rows_of(values: Any, definition: Definition, year: int, overrides: Mapping[str, Any]) -> list[ValueRow]:
-    return [ValueRow(v, definition, year, overrides) for v in values]
+def rows_of(
+    values: Any, definition: Definition, year: int, overrides: Mapping[str, Any], viewer: Any = None
+) -> list[ValueRow]:
+    """The values as rows shown to ``viewer`` (None: as to the public — every small group withheld)."""
+    return [ValueRow(v, definition, year, overrides, viewer) for v in values]

@@ -274,8 +274,18 @@ def threshold_mark(
     return float(comparison.bound), f"{_('Threshold')} {present.threshold_text(definition, stage, overrides)}"
 
 
-def values_by_year(values: Iterable[IndicatorValue]) -> dict[tuple[str, int], Decimal | None]:
-    return {(v.stage, v.academic_year.start_year): v.value for v in values if not v.breakdown}
+def values_by_year(
+    values: Iterable[IndicatorValue], definition: Definition, viewer: Any
+) -> dict[tuple[str, int], Decimal | None]:
+    """(stage, start year) → value of the all-breakdowns rows; a value withheld from ``viewer`` (small
+    group, :func:`present.is_suppressed`) is a gap in the line."""
+    return {
+        (v.stage, v.academic_year.start_year): None
+        if present.is_suppressed(definition, v, viewer)
+        else v.value
+        for v in values
+        if not v.breakdown
+    }
 
 
 def trend_chart(
@@ -284,13 +294,15 @@ def trend_chart(
     lines: Sequence[tuple[str, str, Iterable[IndicatorValue]]],
     overrides: Mapping[str, Any],
     title: str,
+    viewer: Any = None,
 ) -> ThresholdChart | None:
-    """One line per (label, stage, values) over the computed years; each stage's threshold once."""
+    """One line per (label, stage, values) over the computed years, as ``viewer`` may see them; each
+    stage's threshold once."""
     if not years:
         return None
     series, marks, marked = [], [], set()
     for label, stage, values in lines:
-        by_year = values_by_year(values)
+        by_year = values_by_year(values, definition, viewer)
         points = [by_year.get((stage, y.start_year)) for y in years]
         rounded = [to_float(present.rounded(definition, p)) for p in points]
         series.append(Series(label, rounded, "line"))
@@ -561,12 +573,19 @@ class Group:
 ValueMap = dict[tuple[str, str, int], tuple[Decimal | None, bool | None]]
 
 
-def value_map(values: QuerySet[IndicatorValue]) -> ValueMap:
-    """(indicator, stage, start year) → (value, met) of the all-breakdowns rows."""
-    rows = values.filter(breakdown="").values_list(
-        "indicator", "stage", "academic_year__start_year", "value", "met"
+def value_map(values: QuerySet[IndicatorValue], viewer: Any) -> ValueMap:
+    """(indicator, stage, start year) → (value, met) of the all-breakdowns rows, as ``viewer`` may see
+    them: a small group's value withheld (:func:`present.is_suppressed`) is (None, None)."""
+    rows = values.filter(breakdown="").only(
+        "indicator", "stage", "academic_year__start_year", "value", "met", "denominator", "rows", "school"
     )
-    return {(i, s, y): (v, m) for i, s, y, v, m in rows}
+    definitions = catalogue()
+    out: ValueMap = {}
+    for v in rows.select_related("academic_year"):
+        definition = definitions.get(v.indicator)
+        hidden = definition is not None and present.is_suppressed(definition, v, viewer)
+        out[(v.indicator, v.stage, v.academic_year.start_year)] = (None, None) if hidden else (v.value, v.met)
+    return out
 
 
 def listed_stages(definition: Definition) -> list[str]:
@@ -618,12 +637,12 @@ class IndicatorListView(LoginRequiredMixin, View):
         year = chosen_year(request, years)
         run = current_run(year)
         overrides = overrides_of(run)
-        district = value_map(district_values())
+        district = value_map(district_values(), user)
         school = None
         own: ValueMap = {}
         if is_school_user(user):
             school = School.objects.restrict(user, VIEW).filter(pk=user.school_id).first()  # type: ignore[union-attr]
-            own = value_map(visible_values(user).filter(level=Level.SCHOOL))
+            own = value_map(visible_values(user).filter(level=Level.SCHOOL), user)
         groups: dict[str, Group] = {}
         start = _start(year)
         for definition in catalogue().values():
@@ -729,13 +748,14 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         district = list(district_values().filter(indicator=definition.id).select_related("academic_year"))
         this_year = [v for v in district if year is not None and v.academic_year_id == year.pk]
         headline = rows_of(
-            sort_values(v for v in this_year if not v.breakdown), definition, _start(year), overrides
+            sort_values(v for v in this_year if not v.breakdown), definition, _start(year), overrides, user
         )
         breakdown = rows_of(
             sorted((v for v in this_year if v.breakdown and v.stage == stage), key=lambda v: v.breakdown),
             definition,
             _start(year),
             overrides,
+            user,
         )
         lines = [
             (
@@ -753,7 +773,7 @@ class IndicatorDetailView(IndicatorPageMixin, View):
                 label = own_values[0].school.name  # type: ignore[union-attr]
                 lines.insert(0, (label, stage, own_values))
                 title = _("Your school and the district per school year")
-        chart = trend_chart(definition, years, lines, overrides, title)
+        chart = trend_chart(definition, years, lines, overrides, title, user)
 
         values = visible_values(user).filter(indicator=definition.id, breakdown="")
         filterset, schools_qs = filtered(
@@ -762,10 +782,11 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         _unused, towns_qs = filtered(request, values.filter(level=Level.TOWN), definition, years, year, stage)
         order = request.GET.get("sort")
         schools = SchoolValueTable(
-            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides), order
+            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides, user),
+            order,
         )
         towns = TownValueTable(
-            rows_of(TownValueTable.prepare(towns_qs, None), definition, _start(year), overrides)
+            rows_of(TownValueTable.prepare(towns_qs, None), definition, _start(year), overrides, user)
         )
         by_town = "school" in definition.levels and not is_school_user(user)
         names = ["year", "stage", "town", "met"] if by_town else ["year", "stage", "met"]
@@ -821,6 +842,7 @@ class TownIndicatorView(IndicatorPageMixin, View):
             [(town.name, stage, town_values), (_("Whole district"), stage, district)],
             overrides,
             _("%(town)s and the district per school year") % {"town": town.name},
+            user,
         )
         filterset, schools_qs = filtered(
             request,
@@ -832,13 +854,16 @@ class TownIndicatorView(IndicatorPageMixin, View):
         )
         order = request.GET.get("sort")
         schools = SchoolValueTable(
-            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides), order
+            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides, user),
+            order,
         )
         district_now = next((v for v in district if year is not None and v.academic_year_id == year.pk), None)
         page.update(
             town=town,
-            values=organisation_table(definition, rows_of(this_year, definition, _start(year), overrides)),
-            district_row=ValueRow(district_now, definition, _start(year), overrides)
+            values=organisation_table(
+                definition, rows_of(this_year, definition, _start(year), overrides, user)
+            ),
+            district_row=ValueRow(district_now, definition, _start(year), overrides, user)
             if district_now
             else None,
             chart=chart,
@@ -885,7 +910,12 @@ class SchoolIndicatorView(IndicatorPageMixin, View):
             lines.append((school.town.name, line_stage, town_values))
         lines.append((_("Whole district"), line_stage, district))
         chart = trend_chart(
-            definition, years, lines, overrides, _("The school, its town and the district per school year")
+            definition,
+            years,
+            lines,
+            overrides,
+            _("The school, its town and the district per school year"),
+            user,
         )
 
         def now(rows: list[IndicatorValue]) -> list[ValueRow]:
@@ -894,11 +924,13 @@ class SchoolIndicatorView(IndicatorPageMixin, View):
                 for v in rows
                 if year is not None and v.academic_year_id == year.pk and v.stage in shown_stages
             ]
-            return rows_of(sort_values(chosen), definition, _start(year), overrides)
+            return rows_of(sort_values(chosen), definition, _start(year), overrides, user)
 
         page.update(
             school=school,
-            values=organisation_table(definition, rows_of(this_year, definition, _start(year), overrides)),
+            values=organisation_table(
+                definition, rows_of(this_year, definition, _start(year), overrides, user)
+            ),
             compare_town=now(town_values),
             compare_district=now(district),
             town_url=(

@@ -14,6 +14,7 @@ from tisheng.census.models import Activity, Recognition
 from tisheng.core.choices import Role
 from tisheng.core.models import Department, School, SchoolGroup, Town
 from tisheng.core.permissions import VIEW, can_any
+from tisheng.indicators.models import IndicatorValue
 from tisheng.intake.models import Submission
 
 
@@ -41,6 +42,7 @@ NAVIGATION = (
     NavItem(_("Recognitions"), "census:recognition-list", Recognition),
     NavItem(_("Activity records"), "census:activity-list", Activity),
     NavItem(_("Indicators"), "indicators:list"),
+    NavItem(_("Student health"), "health:home", IndicatorValue),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )

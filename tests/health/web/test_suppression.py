@@ -1,0 +1,105 @@
+"""Small-group suppression (小样本不予显示): a value resting on fewer than ``min_group`` (10) students is
+shown only to the users of its own school — one rule (:func:`present.is_suppressed`) used by the
+indicator pages, their tables and charts, the health overview and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PERSONAS, World
+from tests.health.web.data import GOOD_RATE, HealthValues
+from tisheng.indicators import present
+from tisheng.indicators.catalogue import catalogue
+
+pytestmark = pytest.mark.django_db
+
+SUPPRESSED = "少于10人，不予显示"
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anon"])
+def test_only_the_own_school_sees_its_group_of_seven(
+    world: World, health_values: HealthValues, persona: str
+) -> None:
+    definition = catalogue()[GOOD_RATE]
+    viewer = AnonymousUser() if persona == "anon" else world.users[persona]
+    own_school = persona in ("principal_a", "clerk_a")
+    assert present.is_suppressed(definition, health_values.school_a, viewer) is not own_school
+    assert present.is_suppressed(definition, health_values.school_b, viewer) is False  # 10 students
+    assert present.is_suppressed(definition, health_values.district, viewer) is False  # 300 students
+    # a district cell of 6 students belongs to no school: withheld from everybody
+    assert present.is_suppressed(definition, health_values.small_cell, viewer) is True
+
+
+def test_indicators_without_a_minimum_group_are_never_suppressed(
+    world: World, health_values: HealthValues
+) -> None:
+    plain = next(d for d in catalogue().values() if not d.min_group)
+    assert present.is_suppressed(plain, health_values.small_cell, world.users["inspector"]) is False
+
+
+def test_suppression_text_names_the_minimum() -> None:
+    assert present.suppression_text(catalogue()[GOOD_RATE]) == SUPPRESSED
+
+
+def detail(client: Client, **params: str) -> str:
+    url = reverse("indicators:detail", args=[GOOD_RATE])
+    return client.get(url, {"year": "2025", **params}).content.decode()
+
+
+def test_indicator_page_withholds_a_small_school_from_the_district(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    page = detail(client_for("inspector"))
+    assert SUPPRESSED in page
+    assert "71.4%" not in page  # school A's value of 7 students
+    assert "30.0%" in page  # school B's 10 students are shown
+
+
+def test_indicator_page_shows_the_own_small_group_to_its_school(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    page = detail(client_for("clerk_a"))
+    assert "71.4%" in page
+
+
+def test_school_page_and_chart_withhold_the_value(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    url = reverse("indicators:school", args=[GOOD_RATE, world.school_a.pk])
+    response = client_for("admin").get(url, {"year": "2025"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert SUPPRESSED in page and "71.4" not in page
+    school_line = response.context["chart"].options()["series"][0]
+    assert school_line["name"] == world.school_a.name and school_line["data"] == [None, None]
+    own = client_for("principal_a").get(url, {"year": "2025"})
+    assert own.context["chart"].options()["series"][0]["data"][-1] == 71.4
+
+
+def test_the_catalogue_page_withholds_a_small_district_value(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    health_values.district.denominator = health_values.district.rows = 9
+    health_values.district.save()
+    response = client_for("leader").get(reverse("indicators:list"), {"year": "2025"})
+    row = next(r for g in response.context["groups"] for r in g.rows if r.definition.id == GOOD_RATE)
+    assert [f.shown for f in row.district] == ["—"]
+
+
+def test_the_overview_withholds_a_small_town(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    from tisheng.indicators.models import IndicatorValue
+
+    IndicatorValue.objects.filter(run=health_values.run, level="town", town=world.rural).update(
+        denominator=8, rows=8, numerator=4
+    )
+    response = client_for("inspector").get(reverse("health:home"))
+    towns = {str(row[0].value): [str(c.value) for c in row] for row in response.context["towns"].body()}
+    rural = next(cells for name, cells in towns.items() if world.rural.name in name)
+    assert SUPPRESSED in rural and "达标" not in " ".join(rural)
