@@ -443,6 +443,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         d = definitions[v.indicator]
         overrides = v.run.overrides
         org_name = names.get(v.org_code, v.org_code)
+        # an export leaves the school: a small group's value is withheld (present.is_suppressed)
+        hidden = present.is_suppressed(d, v, None)
         records.append(
             {
                 "year": v.academic_year.start_year,
@@ -453,13 +455,14 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                 "org_name": org_name,
                 "stage": v.stage,
                 "breakdown": v.breakdown,
-                "value": None if v.value is None else str(present.rounded(d, v.value)),
-                "value_exact": None if v.value is None else str(present.plain(v.value)),
+                "value": None if v.value is None or hidden else str(present.rounded(d, v.value)),
+                "value_exact": None if v.value is None or hidden else str(present.plain(v.value)),
                 "unit": d.unit_zh,
-                "numerator": str(present.plain(v.numerator)),
+                "numerator": None if hidden else str(present.plain(v.numerator)),
                 "denominator": None if v.denominator is None else str(present.plain(v.denominator)),
                 "threshold": present.threshold_text(d, v.stage, overrides),
-                "met": v.met,
+                "met": None if hidden else v.met,
+                "suppressed": present.suppression_text(d) if hidden else "",
                 "verified": d.is_verified,
                 "rows": v.rows,
                 "definition_version": v.definition_version,
@@ -481,6 +484,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             stage = present.stage_label(r["stage"]) if r["stage"] else ""
             part = present.breakdown_label(r["breakdown"]) if r["breakdown"] else ""
             value = "—" if r["value"] is None else f"{r['value']}{r['unit'] if r['unit'] == '%' else ''}"
+            value = r["suppressed"] or value
             print(
                 f"{r['year']}\t{r['name']}{flag}\t{present.level_label(r['level'])}\t{r['org_name']}\t{stage}\t{part}\t"
                 f"{value}\t{r['threshold']}\t{met_text[r['met']]}"

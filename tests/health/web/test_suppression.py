@@ -103,3 +103,26 @@ def test_the_overview_withholds_a_small_town(
     towns = {str(row[0].value): [str(c.value) for c in row] for row in response.context["towns"].body()}
     rural = next(cells for name, cells in towns.items() if world.rural.name in name)
     assert SUPPRESSED in rural and "达标" not in " ".join(rural)
+
+
+def test_command_line_exports_withhold_small_groups(
+    capsys, world: World, health_values: HealthValues
+) -> None:
+    import json
+
+    from tests.test_cli import run
+
+    code, out, err = run(capsys, "indicators", "--year", "2025", "--id", GOOD_RATE, "--format", "json")
+    assert code == 0, err
+    records = {(r["org_code"], r["breakdown"]): r for r in json.loads(out)}
+    small = records[(world.school_a.code, "")]
+    assert (small["value"], small["value_exact"], small["numerator"], small["met"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert small["suppressed"] == SUPPRESSED and small["denominator"] == "7"
+    assert records[(world.school_b.code, "")]["value"] == "30.0"
+    code, out, err = run(capsys, "indicators", "--year", "2025", "--id", GOOD_RATE)
+    assert code == 0 and SUPPRESSED in out and "71.4" not in out
