@@ -82,7 +82,8 @@ class FitnessTest(StudentHealthFact):
     rope_skip_1min = models.PositiveSmallIntegerField(_("1-minute rope skipping"), null=True, blank=True)
     sit_up_1min = models.PositiveSmallIntegerField(_("1-minute sit-ups"), null=True, blank=True)
     shuttle_50x8 = _decimal(_("50 m × 8 shuttle run (s)"), 5, 1)
-    standing_long_jump = _decimal(_("standing long jump (cm)"), 4, 1)
+    # two decimals: a result typed in metres (1.85) is kept as typed, flagged, never scored
+    standing_long_jump = _decimal(_("standing long jump (cm)"), 5, 2)
     pull_up = models.PositiveSmallIntegerField(_("pull-ups"), null=True, blank=True)
     run_1000m = _decimal(_("1000 m run (s)"), 5, 1)
     run_800m = _decimal(_("800 m run (s)"), 5, 1)

@@ -98,7 +98,9 @@ def test_junior_ambiguous_time_and_exemption(world: World, run: Runner) -> None:
     assert tests["JJ00001"].run_1000m is None and tests["JJ00001"].flagged == ["run_1000m"]
     assert tests["JJ00001"].status == "incomplete"
     assert "米为单位" in warning_at(batch, 3, "J")["message"]
-    assert tests["JJ00002"].standing_long_jump is None and tests["JJ00002"].flagged == ["standing_long_jump"]
+    assert tests["JJ00002"].standing_long_jump == D("1.85") and tests["JJ00002"].flagged == [
+        "standing_long_jump"
+    ]
     assert tests["JJ00002"].run_800m == 220
     assert tests["JJ00003"].exempt and tests["JJ00003"].exempt_reason == "因病免测"
     assert (
@@ -158,3 +160,29 @@ def test_district_admin_names_the_school(world: World, run: Runner) -> None:
     batch = run("admin", "fitness", xlsx("体测成绩", ["学校标识码", *JUNIOR], with_code))
     assert batch.status == BatchStatus.COMMITTED, batch.issues
     assert FitnessTest.objects.get().school == world.school_b
+
+
+def test_submit_approve_then_locked(world: World, run: Runner) -> None:
+    from tisheng.intake import services
+    from tisheng.intake.models import Submission
+
+    run("clerk_a", "fitness", primary())
+    submission = Submission.objects.get(dataset="fitness", school=world.school_a, academic_year=world.year)
+    services.submit(submission, world.users["clerk_a"])
+    services.approve(submission, world.users["admin"], "数据无误")
+    again = run("clerk_a", "fitness", primary())
+    assert again.status == BatchStatus.INVALID
+    assert any("体测成绩已审核通过并锁定" in i["message"] for i in again.errors())
+    assert FitnessTest.objects.count() == 3
+
+
+def test_rollback_removes_the_tests(world: World, run: Runner) -> None:
+    from tisheng.intake import services
+
+    batch = run("clerk_a", "fitness", primary())
+    written = ChangeRecord.objects.filter(batch_id=batch.pk)
+    assert sorted(written.values_list("content_type__model", flat=True)) == [
+        "fitnesstest", "fitnesstest", "fitnesstest", "submission",
+    ]  # fmt: skip
+    assert services.rollback_batch(batch, world.users["admin"]) == 4
+    assert not FitnessTest.objects.exists()
