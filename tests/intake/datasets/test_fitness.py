@@ -186,3 +186,42 @@ def test_rollback_removes_the_tests(world: World, run: Runner) -> None:
     ]  # fmt: skip
     assert services.rollback_batch(batch, world.users["admin"]) == 4
     assert not FitnessTest.objects.exists()
+
+
+def test_enrolled_student_is_linked(world: World, run: Runner) -> None:
+    import datetime as dt
+
+    from tisheng.census import choices as census
+    from tisheng.census.models import Enrolment, SchoolClass, Student
+    from tisheng.core.choices import Stage
+
+    klass = SchoolClass.objects.create(
+        academic_year=world.year,
+        section=world.school_a.sections.get(stage=Stage.PRIMARY),
+        grade=11,
+        number=1,
+        student_count=1,
+    )
+    student = Student.objects.create(
+        student_number="GG00001",
+        name="甲",
+        sex=census.Sex.MALE,
+        birth_date=dt.date(2018, 3, 1),
+        hukou=census.Hukou.DISTRICT,
+    )
+    Enrolment.objects.create(academic_year=world.year, student=student, school_class=klass)
+    batch = run("clerk_a", "fitness", primary())
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert FitnessTest.objects.get(student_number="GG00001").student == student
+    assert FitnessTest.objects.get(student_number="GG00002").student is None
+    unknown = [w for w in batch.warnings() if "学籍名单" in w["message"]]
+    assert {w["row"] for w in unknown} == {3, 4}
+
+
+def test_student_number_held_by_another_school(world: World, run: Runner) -> None:
+    run("clerk_a", "fitness", primary())
+    rows = [[21, "2101", "GG00001", 1, 160, 50, 3000, 8, 9, 200, 5, 230, None, None]]
+    batch = run("principal_b", "fitness", xlsx("体测成绩", JUNIOR, rows))
+    assert batch.status == BatchStatus.INVALID
+    assert "已有“测试第一小学”上传的体测成绩" in error_at(batch, 2, "C")["message"]
+    assert FitnessTest.objects.count() == 3
