@@ -120,3 +120,16 @@ def test_empty() -> None:
 def test_version_is_stable() -> None:
     assert standard_version() == standard_version()
     assert standard_version().startswith("2014:") and len(standard_version()) <= 40
+
+
+def test_input_table_is_students_to_table() -> None:
+    from tisheng.health.results import input_table
+    from tisheng.health.scoring import students_to_table
+
+    # edges of the rounding towards the worse result: 8.51 s → 86 tenths (up), 12.39 cm → 123 (down)
+    edges = [
+        student(21, "M", run_50m="8.51", sit_and_reach="12.39", height="160.05", weight="50.01"),
+        student(21, "F", run_800m="200.05", standing_long_jump="1.85", vital_capacity="2500.7"),
+    ]
+    records = CASES + edges
+    assert input_table(records).equals(students_to_table(records))

@@ -14,7 +14,8 @@ they are. The values equal :func:`~tisheng.health.scoring.score_student`'s (a te
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -22,9 +23,17 @@ from typing import Any
 import pyarrow as pa
 
 from tisheng.health.choices import BMI_BAND_FROM_ZH, LEVEL_FROM_ZH
-from tisheng.health.scoring import StudentRecord, score_table, students_to_table
+from tisheng.health.scoring import (
+    BODY_SCALE,
+    FLAG_BITS,
+    INPUT_SCHEMA,
+    MEASURED,
+    SEX_CODES,
+    StudentRecord,
+    score_table,
+)
 from tisheng.standards import DATA
-from tisheng.standards.fitness import ITEM_ORDER
+from tisheng.standards.fitness import ITEM_ORDER, LOWER, fitness
 
 __all__ = ["COMPUTED_FIELDS", "fitness_results", "standard_version"]
 
@@ -63,9 +72,33 @@ def _scaled(column: pa.ChunkedArray, scale: int) -> list[Decimal | None]:
     return [None if v is None else Decimal(v).scaleb(-exponent) for v in column.to_pylist()]
 
 
+def input_table(records: Sequence[StudentRecord]) -> pa.Table:
+    """What :func:`~tisheng.health.scoring.students_to_table` builds (a test keeps them equal), column by
+    column: the same exact conversion to table units (rounded towards the worse result), without a
+    function call per value — that conversion was 95 % of the time for 200 000 students."""
+    std = fitness()
+    columns: dict[str, list[Any]] = {
+        "grade": [r.grade for r in records],
+        "sex": [SEX_CODES[r.sex] for r in records],
+        "exempt": [r.exempt for r in records],
+        "flagged": [sum(1 << FLAG_BITS[n] for n in r.flagged) if r.flagged else 0 for r in records],
+    }
+    for name in ("height", "weight", *MEASURED):
+        if name in ("height", "weight"):
+            scale, towards_worse = BODY_SCALE, math.floor
+        else:
+            item = std.items[name]
+            scale, towards_worse = item.scale, (math.ceil if item.direction == LOWER else math.floor)
+        columns[name] = [
+            None if (value := getattr(r, name)) is None else towards_worse(Decimal(value) * scale)
+            for r in records
+        ]
+    return pa.table(columns, schema=INPUT_SCHEMA)
+
+
 def fitness_results(records: Iterable[StudentRecord]) -> list[dict[str, Any]]:
     """The computed FitnessTest fields of each record, in order (see the module docstring)."""
-    table = score_table(students_to_table(records))
+    table = score_table(input_table(list(records)))
     n = table.num_rows
     version = standard_version()
     bmi = _scaled(table["bmi_x10"], 10)
@@ -75,20 +108,21 @@ def fitness_results(records: Iterable[StudentRecord]) -> list[dict[str, Any]]:
     band = table["bmi_band"].to_pylist()
     level = table["level"].to_pylist()
     status = table["status"].to_pylist()
-    scores = {item: table[f"{item}_score"].to_pylist() for item in ITEM_ORDER}
-    out: list[dict[str, Any]] = []
-    for i in range(n):
-        out.append(
-            {
-                "bmi": bmi[i],
-                "bmi_band": "" if band[i] is None else _BAND[band[i]],
-                "item_scores": {item: scores[item][i] for item in ITEM_ORDER if scores[item][i] is not None},
-                "standard_score": standard[i],
-                "bonus": bonus[i],
-                "total": total[i],
-                "level": "" if level[i] is None else _LEVEL[level[i]],
-                "status": status[i],
-                "standard_version": version,
-            }
-        )
-    return out
+    # only the items someone in the file was scored in (a primary-school file has no 1000米跑 column)
+    scores = [
+        (item, column.to_pylist()) for item in ITEM_ORDER if (column := table[f"{item}_score"]).null_count < n
+    ]
+    return [
+        {
+            "bmi": bmi[i],
+            "bmi_band": "" if band[i] is None else _BAND[band[i]],
+            "item_scores": {item: s[i] for item, s in scores if s[i] is not None},
+            "standard_score": standard[i],
+            "bonus": bonus[i],
+            "total": total[i],
+            "level": "" if level[i] is None else _LEVEL[level[i]],
+            "status": status[i],
+            "standard_version": version,
+        }
+        for i in range(n)
+    ]
