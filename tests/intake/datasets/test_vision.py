@@ -70,6 +70,24 @@ def test_implausible_refraction_and_bad_cells(world: World, run: Runner) -> None
     rows = [
         ["G000001", 11, "1101", 1, None, 4.5, 4.5, 30, 0, None, -1, 0, None, "未戴镜", None, "甲"],
         ["G000002", 11, "1101", 2, None, 5.0, 5.0, None, None, None, "-1.255", None, 200, "墨镜", None, "乙"],
+        [
+            "G000003",
+            11,
+            "1101",
+            2,
+            "2024-10-15",
+            5.0,
+            5.0,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "未戴镜",
+            None,
+            "丙",
+        ],
     ]
     batch = run("clerk_a", "vision", xlsx("视力筛查", HEADER, rows))
     assert batch.status == BatchStatus.INVALID
@@ -77,6 +95,7 @@ def test_implausible_refraction_and_bad_cells(world: World, run: Runner) -> None
     assert "两位小数" in error_at(batch, 3, "K")["message"]
     assert "180" in error_at(batch, 3, "M")["message"]
     assert "不是可选的值" in error_at(batch, 3, "N")["message"]
+    assert "不在所选的 2025—2026 学年" in error_at(batch, 4, "E")["message"]
     assert not VisionScreening.objects.exists()
 
 

@@ -23,6 +23,7 @@ from tisheng.health import readings
 from tisheng.health.models import VisionScreening
 from tisheng.intake.cells import CellError, CellType, Choice, Date, Integer, normalise_text
 from tisheng.intake.datasets.base import Column, Context, Issue, Row, error, registry, warning
+from tisheng.intake.datasets.common import school_year_bounds, school_year_label
 from tisheng.intake.datasets.fitness import (
     CLASS_CODE,
     GRADE,
@@ -173,6 +174,16 @@ class VisionDataset(StudentHealthRecords):
     def check_row(self, row: Row, ctx: Context) -> Iterable[Issue]:
         yield from super().check_row(row, ctx)
         v = row.values
+        day = v.get("screened_on")
+        if day is not None and ctx.year is not None:
+            first, last = school_year_bounds(ctx.year)
+            if not first <= day <= last:
+                yield error(
+                    row.at("screened_on", self),
+                    f"筛查日期 {day:%Y-%m-%d} 不在所选的 {school_year_label(ctx.year)} 内",
+                    "请核对日期，或在上传时选择筛查所在的学年",
+                    day,
+                )
         if v["grade"] > 40:
             yield error(
                 row.at("grade", self), "视力筛查只收中小学生（年级编号 11–33）", "请核对年级编号", v["grade"]
