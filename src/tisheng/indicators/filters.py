@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tisheng.core.filters import visible
 from tisheng.core.models import AcademicYear, School, Town
 
+from . import present
 from .catalogue import catalogue
 from .choices import Level, RunStatus, RunTrigger
 from .models import IndicatorRun, IndicatorValue
@@ -88,11 +89,12 @@ class IndicatorValueFilterSet(df.FilterSet):
         return queryset.filter(Q(town=value) | Q(school__town=value))
 
     def filter_met(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        if value == "yes":
-            return queryset.filter(met=True)
-        if value == "no":
-            return queryset.filter(met=False)
-        return queryset
+        """达标 / 未达标; a small group's value withheld from the user is in neither (else the filter would
+        tell what the page withholds)."""
+        if value not in ("yes", "no"):
+            return queryset
+        viewer = self.request.user if self.request is not None else None
+        return queryset.filter(met=value == "yes").exclude(present.suppressed_q(viewer))
 
 
 class IndicatorRunFilterSet(df.FilterSet):

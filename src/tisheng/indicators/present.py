@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from tisheng.core.choices import SCHOOL_ROLES
 from tisheng.standards import VERIFICATION_LABELS
 
@@ -71,6 +73,22 @@ def is_suppressed(definition: Definition, value: Any, viewer: Any) -> bool:
         return False
     own = viewer_school(viewer)
     return own is None or value.school_id != own
+
+
+def suppressed_q(viewer: Any) -> Q:
+    """:func:`is_suppressed` as a condition on :class:`~tisheng.indicators.models.IndicatorValue` rows:
+    the values withheld from ``viewer``. Filters (达标/未达标) and sort orders use it, so that neither the
+    rows a filter keeps nor their order reveal a withheld value. A test keeps the two in step."""
+    groups: dict[tuple[int, bool], list[str]] = {}
+    for definition in catalogue().values():
+        if definition.min_group:
+            groups.setdefault((definition.min_group, definition.kind == "count"), []).append(definition.id)
+    condition = Q(pk__in=[])
+    for (minimum, count), ids in groups.items():
+        small = Q(rows__lt=minimum) if count else Q(rows__lt=minimum) | Q(denominator__lt=minimum)
+        condition |= Q(indicator__in=ids) & small
+    own = viewer_school(viewer)
+    return condition & ~Q(school_id=own) if own is not None else condition
 
 
 def threshold_text(definition: Definition, stage: str, overrides: Mapping[str, Any] | None = None) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -181,8 +182,24 @@ def value_columns() -> tuple[Column, ...]:
     )
 
 
+#: The sort orders that would tell where a withheld value lies among the shown ones.
+WITHHELD_ORDERS = frozenset({"value", "met", "numerator"})
+
+
 class SchoolValueTable(Table):
     """This year's value of every school the user may see (sortable)."""
+
+    @classmethod
+    def prepare_for(cls, queryset: QuerySet[Any], order: str | None, viewer: Any) -> QuerySet[Any]:
+        """:meth:`prepare`, with the values withheld from ``viewer`` (small groups) listed last when the
+        order is by value, numerator or 达标, so their place in the order does not tell their value."""
+        prepared = cls.prepare(queryset, order)
+        if not order or order.lstrip("-") not in WITHHELD_ORDERS:
+            return prepared
+        withheld = Case(
+            When(present.suppressed_q(viewer), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        return prepared.annotate(withheld=withheld).order_by("withheld", *prepared.query.order_by)
 
     columns = (
         Column("school", _("School"), render=lambda r: r.school_link, order_by="school__name"),

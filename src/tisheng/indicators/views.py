@@ -782,7 +782,13 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         _unused, towns_qs = filtered(request, values.filter(level=Level.TOWN), definition, years, year, stage)
         order = request.GET.get("sort")
         schools = SchoolValueTable(
-            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides, user),
+            rows_of(
+                SchoolValueTable.prepare_for(schools_qs, order, user),
+                definition,
+                _start(year),
+                overrides,
+                user,
+            ),
             order,
         )
         towns = TownValueTable(
@@ -854,7 +860,13 @@ class TownIndicatorView(IndicatorPageMixin, View):
         )
         order = request.GET.get("sort")
         schools = SchoolValueTable(
-            rows_of(SchoolValueTable.prepare(schools_qs, order), definition, _start(year), overrides, user),
+            rows_of(
+                SchoolValueTable.prepare_for(schools_qs, order, user),
+                definition,
+                _start(year),
+                overrides,
+                user,
+            ),
             order,
         )
         district_now = next((v for v in district if year is not None and v.academic_year_id == year.pk), None)

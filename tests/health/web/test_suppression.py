@@ -126,3 +126,45 @@ def test_command_line_exports_withhold_small_groups(
     assert records[(world.school_b.code, "")]["value"] == "30.0"
     code, out, err = run(capsys, "indicators", "--year", "2025", "--id", GOOD_RATE)
     assert code == 0 and SUPPRESSED in out and "71.4" not in out
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anon"])
+def test_the_query_condition_agrees_with_the_rule(
+    world: World, health_values: HealthValues, persona: str
+) -> None:
+    from tisheng.indicators.models import IndicatorValue
+
+    viewer = AnonymousUser() if persona == "anon" else world.users[persona]
+    values = IndicatorValue.objects.filter(run=health_values.run)
+    by_rule = {v.pk for v in values if present.is_suppressed(catalogue()[v.indicator], v, viewer)}
+    by_query = set(values.filter(present.suppressed_q(viewer)).values_list("pk", flat=True))
+    assert by_query == by_rule and health_values.small_cell.pk in by_rule
+
+
+def test_the_met_filter_does_not_reveal_a_withheld_value(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    url = f"/api/indicator-values?indicator={GOOD_RATE}&year=2025&level=school&limit=500"
+    met = {v["org_code"] for v in json_of(client_for("inspector").get(url + "&met=yes"))["items"]}
+    not_met = {v["org_code"] for v in json_of(client_for("inspector").get(url + "&met=no"))["items"]}
+    assert world.school_a.code not in met | not_met  # 71.4 %, met — but withheld from the district
+    assert not_met == {world.school_b.code}
+    own = {v["org_code"] for v in json_of(client_for("clerk_a").get(url + "&met=yes"))["items"]}
+    assert own == {world.school_a.code}
+
+
+def test_sorting_by_value_puts_withheld_values_last(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    for order in ("value", "-value", "met", "-numerator"):
+        response = client_for("inspector").get(
+            reverse("indicators:detail", args=[GOOD_RATE]), {"year": "2025", "sort": order}
+        )
+        names = [row.value.school.name for row in response.context["schools"].rows]
+        assert names[-1] == world.school_a.name, order
+
+
+def json_of(response: object) -> dict:
+    import json
+
+    return json.loads(response.content)  # type: ignore[attr-defined]
