@@ -68,6 +68,18 @@ PAGES: list[Page] = [
         lambda w: reverse("core:department", args=[w.dept_housing.pk]),
         {"dept_user": NOT_FOUND, "principal_a": NOT_FOUND, "clerk_a": NOT_FOUND, "principal_b": NOT_FOUND},
     ),
+    ("student health", lambda w: reverse("health:home"), {}),
+    (
+        "fitness tests",
+        lambda w: reverse("health:fitness-list"),
+        {p: FORBIDDEN for p in ("admin", "inspector", "leader", "dept_user")},
+    ),
+    (
+        "vision screenings",
+        lambda w: reverse("health:vision-list"),
+        {p: FORBIDDEN for p in ("admin", "inspector", "leader", "dept_user")},
+    ),
+    ("五项管理 records", lambda w: reverse("health:wuxiang-list"), {}),
     (
         "change log",
         lambda w: reverse("audit-log"),
