@@ -15,7 +15,7 @@ from tisheng.intake.choices import BatchStatus
 D = Decimal
 # the national header, with units in brackets and an extra 姓名 column (ignored)
 HEADER = ["年级编号", "班级编号", "学籍号", "姓名", "性别", "出生日期", "身高(cm)", "体重（kg）", "肺活量(ml)",
-          "50米跑(秒)", "坐位体前屈(cm)", "一分钟跳绳(次)", "一分钟仰卧起坐", "50米×8往返跑"]  # fmt: skip
+          "50米跑(秒)", "坐位体前屈(cm)", "一分钟跳绳(次)", "一分钟仰卧起坐", "50米x8往返跑(分·秒)"]  # fmt: skip
 JUNIOR = ["年级编号", "班级编号", "学籍号", "性别", "身高", "体重", "肺活量", "50米跑", "坐位体前屈", "立定跳远",
           "引体向上", "1000米跑", "800米跑", "免测"]  # fmt: skip
 

@@ -58,9 +58,12 @@ from tisheng.standards.fitness import GRADE_NAMES, SEX_NAMES, fitness
 
 
 def _with_units(header: str, units: Iterable[str], *aliases: str) -> tuple[str, ...]:
-    """The header's aliases: the national aliases, and each name with a unit in brackets."""
-    names = (header, *aliases)
-    return (*aliases, *(f"{name}{o}{unit}{c}" for name in names for unit in units for o, c in ("()", "（）")))
+    """The header's aliases: the national aliases, each name also with x, X or * for ×, and each with a
+    unit in brackets (``身高(cm)``, ``50米x8往返跑（秒）``)."""
+    names = [header, *aliases]
+    names += [n.replace("×", sign) for n in names if "×" in n for sign in ("x", "X", "*")]
+    bracketed = (f"{name}{o}{unit}{c}" for name in names for unit in units for o, c in ("()", "（）"))
+    return tuple(dict.fromkeys(n for n in (*names[1:], *bracketed) if n != header))
 
 
 class FitnessGrade(CellType):
