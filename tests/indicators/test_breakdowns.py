@@ -49,3 +49,12 @@ def test_small_groups() -> None:
     assert count.small_group(10, None) is False and count.small_group(9, None) is True
     assert _definition(_raw()).small_group(1, Fraction(1)) is False  # no rule: never suppressed
     assert catalogue()["teachers.famous_teachers"].dimensions == ("level",)
+
+
+def test_breakdown_labels_in_chinese() -> None:
+    from tisheng.indicators.present import breakdown_label
+
+    assert breakdown_label("grade=11,sex=M") == "一年级·男"
+    assert breakdown_label("grade=23") == "初三"
+    assert breakdown_label("sex=F") == "女"
+    assert breakdown_label("national") == "国家级"

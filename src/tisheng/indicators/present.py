@@ -254,5 +254,25 @@ def stage_label(stage: str) -> str:
     return STAGE_LABELS.get(stage, stage)
 
 
+#: 年级编号 → Chinese grade names, and the sexes, for breakdown keys such as "grade=11,sex=M"
+GRADE_LABELS = {
+    **{10 + i: f"{n}年级" for i, n in enumerate("一二三四五六", 1)},
+    21: "初一", 22: "初二", 23: "初三", 31: "高一", 32: "高二", 33: "高三",
+}  # fmt: skip
+SEX_LABELS = {"M": "男", "F": "女"}
+
+
 def breakdown_label(breakdown: str) -> str:
-    return BREAKDOWN_LABELS.get(breakdown, breakdown)
+    """``"national"`` → 国家级; ``"grade=11,sex=M"`` → 一年级·男; ``"sex=F"`` → 女; unknown parts as they are."""
+    if "=" not in breakdown:
+        return BREAKDOWN_LABELS.get(breakdown, breakdown)
+    labels = []
+    for part in breakdown.split(","):
+        dimension, _, value = part.partition("=")
+        if dimension == "grade" and value.isdigit():
+            labels.append(GRADE_LABELS.get(int(value), value))
+        elif dimension == "sex":
+            labels.append(SEX_LABELS.get(value, value))
+        else:
+            labels.append(value)
+    return "·".join(labels)

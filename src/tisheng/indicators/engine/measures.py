@@ -2,7 +2,8 @@
 
 A measure is counted at the finest grain its facts allow — a school's stage section (``school``), a town
 (``town``, e.g. population) or the district (``district``, e.g. activities not tied to a school) — and
-optionally broken down (e.g. recognitions by level). The catalogue's formulas name measures; the rollup
+optionally broken down: recognitions by level (key ``"city"``), the student health facts by their finest
+cell ``"grade=11,sex=M"`` (the rollup sums a cell into every breakdown key it falls under). The catalogue's formulas name measures; the rollup
 (:mod:`.compute`) sums them to school, town and district with the indicator's filters.
 
 Only the portable subset is used: equality joins, CASE, group-by and integer arithmetic, so DuckDB and
