@@ -200,3 +200,28 @@ def test_the_indicator_page_links_back(
 ) -> None:
     page = text(client_for("inspector").get(reverse("health:home")))
     assert reverse("indicators:detail", args=[GOOD_RATE]) in page
+
+
+def test_overview_queries_do_not_grow_with_the_schools(
+    client_for: Callable[[str], Client], world: World, health_values: HealthValues
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_school
+    from tests.health.web.data import value
+    from tisheng.core.choices import SchoolType
+    from tisheng.indicators.choices import Level
+
+    client = client_for("inspector")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("health:home")).status_code == 200
+        return len(queries.captured_queries)
+
+    before = count()
+    for n in range(5):
+        school = make_school(f"21640106{n:02d}", f"测试小学{n}", SchoolType.PRIMARY, world.rural)
+        value(health_values.run, Level.SCHOOL, school.code, 10 + n, 20 + n, school=school)
+    assert count() == before
