@@ -188,12 +188,17 @@ def test_rollback_removes_the_tests(world: World, run: Runner) -> None:
     assert not FitnessTest.objects.exists()
 
 
-def test_enrolled_student_is_linked(world: World, run: Runner) -> None:
+def test_enrolled_student_is_linked_also_when_the_register_comes_later(world: World, run: Runner) -> None:
     import datetime as dt
 
     from tisheng.census import choices as census
     from tisheng.census.models import Enrolment, SchoolClass, Student
     from tisheng.core.choices import Stage
+
+    first = run("clerk_a", "fitness", primary())
+    assert FitnessTest.objects.get(student_number="GG00001").student is None
+    unknown = [w for w in first.warnings() if "学籍名单" in w["message"]]
+    assert {w["row"] for w in unknown} == {2, 3, 4}
 
     klass = SchoolClass.objects.create(
         academic_year=world.year,
@@ -212,10 +217,21 @@ def test_enrolled_student_is_linked(world: World, run: Runner) -> None:
     Enrolment.objects.create(academic_year=world.year, student=student, school_class=klass)
     batch = run("clerk_a", "fitness", primary())
     assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert counts(batch) == (0, 1, 0, 2)
     assert FitnessTest.objects.get(student_number="GG00001").student == student
     assert FitnessTest.objects.get(student_number="GG00002").student is None
     unknown = [w for w in batch.warnings() if "学籍名单" in w["message"]]
     assert {w["row"] for w in unknown} == {3, 4}
+
+
+def test_scores_of_older_tables_are_recomputed(world: World, run: Runner) -> None:
+    run("clerk_a", "fitness", primary())
+    expected = {t.student_number: (t.total, t.item_scores) for t in FitnessTest.objects.all()}
+    FitnessTest.objects.update(standard_version="2014:old", total=None, item_scores={})
+    batch = run("clerk_a", "fitness", primary())
+    assert counts(batch) == (0, 3, 0, 0)
+    assert {t.student_number: (t.total, t.item_scores) for t in FitnessTest.objects.all()} == expected
+    assert set(FitnessTest.objects.values_list("standard_version", flat=True)) == {standard_version()}
 
 
 def test_student_number_held_by_another_school(world: World, run: Runner) -> None:

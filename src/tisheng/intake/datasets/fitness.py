@@ -37,7 +37,7 @@ from tisheng.census.models import Student
 from tisheng.core.choices import GRADE_STAGE
 from tisheng.health import readings
 from tisheng.health.models import FitnessTest
-from tisheng.health.results import fitness_results
+from tisheng.health.results import fitness_results, standard_version
 from tisheng.health.scoring import MEASURED, StudentRecord, plausibility_problem
 from tisheng.intake.cells import CellError, CellType, Date, Text, normalise_text
 from tisheng.intake.datasets.base import (
@@ -239,7 +239,8 @@ class StudentHealthRecords(SchoolRecords):
         )
         for row in rows:
             number = row.values["student_number"]
-            if (number, row.values["school_code"]) not in enrolled:
+            row.values["student_id"] = enrolled.get((number, row.values["school_code"]))
+            if row.values["student_id"] is None:
                 assert ctx.year is not None
                 yield warning(
                     row.at("student_number", self),
@@ -277,15 +278,18 @@ class StudentHealthRecords(SchoolRecords):
     def with_keys(self, queryset: models.QuerySet[Any], keys: list[tuple[Any, ...]]) -> models.QuerySet[Any]:
         return queryset.filter(student_number__in={k[0] for k in keys})
 
-    def prepare(self, ctx: Context, values: list[dict[str, Any]]) -> None:
-        self.enrolled(ctx, [v["student_number"] for v in values], {v["school_code"] for v in values})
+    # the link to the 学籍 is compared too: re-uploading after the 学籍 arrived links the records
+    def values_of(self, obj: Any) -> dict[str, Any]:
+        return {**super().values_of(obj), "student_id": obj.student_id}
+
+    def comparable(self, row: Row) -> dict[str, Any]:
+        return {**super().comparable(row), "student_id": row.values.get("student_id")}
 
     def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        enrolled = ctx.cache["health_enrolled"]
         return {
             **super().fields_of(values, ctx),
             "academic_year": ctx.year,
-            "student_id": enrolled.get((values["student_number"], values["school_code"])),
+            "student_id": values["student_id"],
         }
 
 
@@ -542,6 +546,13 @@ class FitnessDataset(StudentHealthRecords):
         for values, result in zip(incoming, fitness_results(records), strict=True):
             scores[values["student_number"]] = result
         super().write(ctx, plan, batch_id)
+
+    # the version of the tables is compared too: re-uploading after the tables were corrected rescores
+    def values_of(self, obj: Any) -> dict[str, Any]:
+        return {**super().values_of(obj), "standard_version": obj.standard_version}
+
+    def comparable(self, row: Row) -> dict[str, Any]:
+        return {**super().comparable(row), "standard_version": standard_version()}
 
     def fields_of(self, values: dict[str, Any], ctx: Context) -> dict[str, Any]:
         return {**super().fields_of(values, ctx), **ctx.cache["fitness_scores"][values["student_number"]]}
