@@ -97,7 +97,6 @@ def require_model(user: Any, model: type[Any]) -> None:
 @dataclass
 class Tile:
     name: str
-    url: str
     row: ValueRow | None
     district: ValueRow | None
     chosen: bool
@@ -212,7 +211,6 @@ class HealthHomeView(LoginRequiredMixin, View):
             context["tiles"].append(
                 Tile(
                     name=name_of(definition),
-                    url=indicator_url(definition, year),
                     row=headline(own, definition) if school is not None else None,
                     district=headline(district, definition),
                     chosen=definition is chosen,
