@@ -49,8 +49,9 @@ COMPUTED_FIELDS: tuple[str, ...] = (
     "status",
     "standard_version",
 )
-_BAND = {zh: str(code.value) for zh, code in BMI_BAND_FROM_ZH.items()}  # plain strings, not enum members
-_LEVEL = {zh: str(code.value) for zh, code in LEVEL_FROM_ZH.items()}
+# plain strings, not the enum members (the maps are typed dict[str, str] and hold TextChoices members)
+_BAND = {zh: str(code) for zh, code in BMI_BAND_FROM_ZH.items()}
+_LEVEL = {zh: str(code) for zh, code in LEVEL_FROM_ZH.items()}
 _TABLE_FILES = ("rules.yaml", "scores.csv", "bmi_bands.csv", "weights.csv", "bonus.csv")
 
 
@@ -84,14 +85,13 @@ def input_table(records: Sequence[StudentRecord]) -> pa.Table:
         "flagged": [sum(1 << FLAG_BITS[n] for n in r.flagged) if r.flagged else 0 for r in records],
     }
     for name in ("height", "weight", *MEASURED):
-        if name in ("height", "weight"):
-            scale, towards_worse = BODY_SCALE, math.floor
-        else:
-            item = std.items[name]
-            scale, towards_worse = item.scale, (math.ceil if item.direction == LOWER else math.floor)
+        body = name in ("height", "weight")
+        scale = BODY_SCALE if body else std.items[name].scale
+        up = not body and std.items[name].direction == LOWER  # lower is better: round up (worse)
+        values = (getattr(r, name) for r in records)
         columns[name] = [
-            None if (value := getattr(r, name)) is None else towards_worse(Decimal(value) * scale)
-            for r in records
+            None if v is None else (math.ceil(Decimal(v) * scale) if up else math.floor(Decimal(v) * scale))
+            for v in values
         ]
     return pa.table(columns, schema=INPUT_SCHEMA)
 
