@@ -51,7 +51,7 @@ from tisheng.intake.datasets.base import (
     registry,
     warning,
 )
-from tisheng.intake.datasets.common import SchoolRecords, school_year_name, stage_label
+from tisheng.intake.datasets.common import SchoolRecords, school_year_name, sections, stage_label
 from tisheng.standards.fitness import GRADE_NAMES, SEX_NAMES, fitness
 
 # --- cells shared with the vision screening -----------------------------------------------------------
@@ -190,14 +190,13 @@ class StudentHealthRecords(SchoolRecords):
 
     def check_grades(self, rows: list[Row], ctx: Context) -> Iterator[Issue]:
         """The 年级编号 must be of a stage the school has: another grade would apply the wrong tables."""
-        stages: dict[int, set[str]] = {}
+        schools = {ctx.schools_by_code[row.values["school_code"]] for row in rows}
+        taught = set(sections(ctx, schools))  # (school id, stage)
         for row in rows:
             school = ctx.schools_by_code[row.values["school_code"]]
-            if school.pk not in stages:
-                stages[school.pk] = set(school.sections.values_list("stage", flat=True))
             grade = row.values["grade"]
             stage = GRADE_STAGE.get(grade)
-            if stage is None or stage not in stages[school.pk]:
+            if stage is None or (school.pk, stage) not in taught:
                 what = f"{stage_label(stage)}学段" if stage else "大学年级"
                 yield error(
                     row.at("grade", self),

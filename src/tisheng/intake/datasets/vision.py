@@ -38,11 +38,11 @@ from tisheng.intake.datasets.fitness import (
 UNJUDGED = "按《儿童青少年近视防控适宜技术指南》无法判定是否筛查性近视：计入筛查人数，不计入近视人数"
 SPHERE_LIMIT, CYLINDER_LIMIT = Decimal(20), Decimal(10)
 
-CORRECTION_ALIASES = {"未戴": c.Correction.NONE, "无": c.Correction.NONE, "不戴镜": c.Correction.NONE,
+CORRECTION_ALIASES: dict[str, str] = {"未戴": c.Correction.NONE, "无": c.Correction.NONE, "不戴镜": c.Correction.NONE,
                       "框架": c.Correction.GLASSES, "框架镜": c.Correction.GLASSES, "眼镜": c.Correction.GLASSES,
                       "隐形": c.Correction.CONTACT, "隐形眼镜": c.Correction.CONTACT,
                       "OK镜": c.Correction.ORTHO_K, "未戴镜": c.Correction.NONE, "框架眼镜": c.Correction.GLASSES, "角膜塑形镜": c.Correction.ORTHO_K, "ok镜": c.Correction.ORTHO_K, "角膜塑形": c.Correction.ORTHO_K}  # fmt: skip
-TRIAL_ALIASES = {"正片下降负片提高": c.TrialLens.MYOPIC, "近视": c.TrialLens.MYOPIC, "阳性": c.TrialLens.MYOPIC,
+TRIAL_ALIASES: dict[str, str] = {"正片下降负片提高": c.TrialLens.MYOPIC, "近视": c.TrialLens.MYOPIC, "阳性": c.TrialLens.MYOPIC,
                  "非近视": c.TrialLens.NOT_MYOPIC, "阴性": c.TrialLens.NOT_MYOPIC, "否": c.TrialLens.NOT_MYOPIC}  # fmt: skip
 
 

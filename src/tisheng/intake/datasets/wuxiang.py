@@ -25,7 +25,7 @@ from tisheng.intake.cells import Boolean, CellError, CellType, Choice, Integer, 
 from tisheng.intake.datasets.base import SCHOOL_CODE, Column, Context, Issue, Row, error, registry, warning
 from tisheng.intake.datasets.common import SchoolRecords, school_year_name, zh
 
-SEMESTER_ALIASES = {"第一学期": c.Semester.FIRST, "上学期": c.Semester.FIRST, "秋季学期": c.Semester.FIRST,
+SEMESTER_ALIASES: dict[str, Any] = {"第一学期": c.Semester.FIRST, "上学期": c.Semester.FIRST, "秋季学期": c.Semester.FIRST,
                     "第二学期": c.Semester.SECOND, "下学期": c.Semester.SECOND, "春季学期": c.Semester.SECOND}  # fmt: skip
 GRADE_ALIASES = {"一年级": 11, "二年级": 12, "三年级": 13, "四年级": 14, "五年级": 15, "六年级": 16,
                  "七年级": 21, "八年级": 22, "九年级": 23, "初一": 21, "初二": 22, "初三": 23,
