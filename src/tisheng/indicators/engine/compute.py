@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from tisheng.indicators.catalogue import (
@@ -31,6 +32,7 @@ from tisheng.standards import Comparison
 
 from . import measures as m
 from .backends import Backend
+from .fastrollup import MeasureData, QueryResult, ResultBlock, fast_block
 from .snapshot import Snapshot
 
 #: tables a school reports once a year: no row means "not reported", not zero
@@ -101,14 +103,38 @@ class Result:
 
 @dataclass
 class Computation:
-    """The results of one run, with what is needed to explain them."""
+    """The results of one run, with what is needed to explain them.
+
+    ``parts`` holds each indicator's values in order, as ``Result`` objects or, for the columnar rollup,
+    as a :class:`.fastrollup.ResultBlock`; :attr:`results` makes (once) the objects of all of them."""
 
     snapshot: Snapshot
     backend: str
-    results: list[Result]
+    parts: list[list[Result] | ResultBlock]
     measure_seconds: float
     rollup_seconds: float
     overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def results(self) -> list[Result]:
+        return [r for part in self.parts for r in (part.results() if isinstance(part, ResultBlock) else part)]
+
+    def value_count(self) -> int:
+        """How many values the run gave (without making their objects)."""
+        return sum(len(part) for part in self.parts)
+
+    def get(self, key: tuple[str, str, str, str, str]) -> Result | None:
+        """The value at ``key`` (indicator, level, org, stage, breakdown), without making all the others."""
+        indicator, level, org, stage, part = key
+        for p in self.parts:
+            if isinstance(p, ResultBlock):
+                if p.definition.id == indicator:
+                    return p.get(level, org, stage, part)
+            else:
+                for r in p:
+                    if r.key == key:
+                        return r
+        return None
 
     def by_key(self) -> dict[tuple[str, str, str, str, str], Result]:
         return {r.key: r for r in self.results}
@@ -183,7 +209,7 @@ def read_measures(
     snapshot: Snapshot,
     wanted: set[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
-) -> dict[str, list[MeasureRow]]:
+) -> MeasureData:
     """Run the measure queries on ``backend`` (those yielding a ``wanted`` measure); rows per measure."""
     tables = backend.load(snapshot)
     manifest = snapshot.manifest
@@ -193,35 +219,38 @@ def read_measures(
 
 def run_queries(
     backend: Backend, tables: m.Tables, ctx: m.Context, wanted: set[str] | None = None
-) -> dict[str, list[MeasureRow]]:
-    """The measure rows of the queries yielding a ``wanted`` measure, over ``tables`` (Ibis tables)."""
-    found: dict[str, list[MeasureRow]] = defaultdict(list)
+) -> MeasureData:
+    """The measure rows of the queries yielding a ``wanted`` measure, over ``tables`` (Ibis tables).
+
+    Each query's result stays an Arrow table; the rows per measure are made when first read. Source
+    groups are numbered 1, 2, … across the queries in order (a group's rows are counted once). A zero is
+    kept as a row for a reported table (e.g. 0 元 of equipment in 办学条件 is not a missing report) and
+    for the student tables of :data:`.measures.KEEP_ZERO_TABLES` (none of them myopic is 0%, not "no
+    data"); elsewhere a zero is no row."""
+    results: list[QueryResult] = []
     key = 0
     for _table, grain, query, names in m.QUERIES:
         if wanted is not None and not wanted.intersection(names):
             continue
-        for row in backend.rows(query(tables, ctx)):
-            key += 1
-            school_id = row.get("school_id") if grain == m.SCHOOL else None
-            town_code = row.get("town_code") if grain == m.TOWN else None
-            for name in names:
-                value = row[name] or 0
-                # a reported zero (e.g. 0 元 of equipment in 办学条件) is kept: it is not a missing report;
-                # so is a zero over students counted (none of them myopic is 0%, not "no data")
-                table = m.MEASURES[name].table
-                if value or table in REPORTED_TABLES or table in m.KEEP_ZERO_TABLES:
-                    found[name].append(
-                        MeasureRow(
-                            key,
-                            school_id,
-                            town_code,
-                            row["stage"] or "",
-                            row["breakdown"] or "",
-                            int(value),
-                            int(row["_rows"] or 0),
-                        )
-                    )
-    return found
+        table = _arrow(backend, query(tables, ctx), names)
+        results.append(QueryResult(grain, tuple(names), table, key + 1))
+        key += table.num_rows
+    return MeasureData(results)
+
+
+def _arrow(backend: Backend, expr: Any, names: Iterable[str]) -> Any:
+    """The result of ``expr`` as an Arrow table (through the Ibis connection when there is one)."""
+    import pyarrow as pa
+
+    connection = getattr(backend, "connection", None)
+    if connection is not None and hasattr(connection, "to_pyarrow"):
+        return connection.to_pyarrow(expr)
+    rows = list(backend.rows(expr))
+    if rows:
+        return pa.Table.from_pylist(rows)
+    columns = {n: pa.array([], pa.int64()) for n in ("school_id", "_rows", *names)}
+    columns |= {n: pa.array([], pa.string()) for n in ("town_code", "stage", "breakdown")}
+    return pa.table(columns)
 
 
 def read_schools(snapshot: Snapshot) -> dict[int, School]:
@@ -253,11 +282,11 @@ def compute(
     )
     measured = time.perf_counter()
     rollup = Rollup(snapshot.manifest.district_code, read_schools(snapshot), found, overrides or {})
-    results = rollup.run(chosen)
+    parts = rollup.run_parts(chosen)
     return Computation(
         snapshot=snapshot,
         backend=backend.name,
-        results=results,
+        parts=parts,
         measure_seconds=measured - started,
         rollup_seconds=time.perf_counter() - measured,
         overrides=dict(overrides or {}),
@@ -273,6 +302,8 @@ class Rollup:
         schools: Mapping[int, School],
         found: Mapping[str, list[MeasureRow]],
         overrides: Mapping[str, Any],
+        *,
+        fast: bool = True,
     ) -> None:
         self.district = district
         self.schools = schools
@@ -280,7 +311,15 @@ class Rollup:
         self.overrides = overrides
         self.towns = sorted({s.town_code for s in schools.values()})
         self.results: dict[str, list[Result]] = {}
-        self.by_key = {row.key: row for rows in found.values() for row in rows}
+        #: the indicators the columnar rollup computed (:mod:`.fastrollup`), made into objects on demand
+        self.blocks: dict[str, ResultBlock] = {}
+        self.order: list[str] = []  # the indicators in the order they were computed
+        #: whether ``ratio`` and ``count`` indicators may take the columnar rollup where it is exact
+        self.fast = fast
+
+    @cached_property
+    def by_key(self) -> dict[int, MeasureRow]:
+        return {row.key: row for rows in self.found.values() for row in rows}
 
     # -- helpers --------------------------------------------------------------------------------------
 
@@ -438,6 +477,8 @@ class Rollup:
 
     def _rows_for(self, keys: set[int], names: Iterable[str]) -> list[MeasureRow]:
         """The source groups ``keys`` (one row each, whichever of its measures)."""
+        if not keys:
+            return []
         return [self.by_key[key] for key in keys]
 
     def count(self, d: Definition) -> list[Result]:
@@ -626,6 +667,14 @@ class Rollup:
         ]  # fmt: skip
 
     def run(self, definitions: list[Definition]) -> list[Result]:
+        return [
+            r for part in self.run_parts(definitions)
+            for r in (part.results() if isinstance(part, ResultBlock) else part)
+        ]  # fmt: skip
+
+    def run_parts(self, definitions: list[Definition]) -> list[list[Result] | ResultBlock]:
+        """The values of ``definitions`` per indicator, in order; a ``ratio`` or ``count`` the columnar
+        rollup computes exactly stays a :class:`.fastrollup.ResultBlock` unless another indicator reads it."""
         order = {
             "ratio": 0,
             "count": 0,
@@ -637,9 +686,23 @@ class Rollup:
         }
         wanted = {d.id for d in definitions}
         for d in sorted(with_dependencies(definitions), key=lambda d: order[d.kind]):
-            if d.id not in self.results:
-                self.results[d.id] = getattr(self, d.kind)(d)
-        return [r for ident in self.results if ident in wanted for r in self.results[ident]]
+            if d.id in self.results or d.id in self.blocks:
+                continue
+            block = fast_block(self, d) if self.fast else None
+            if block is not None:
+                self.blocks[d.id] = block
+                self.order.append(d.id)
+                continue
+            for dep in with_dependencies([d]):  # the indicators it is built from, as objects
+                if dep.id in self.blocks and dep.id not in self.results:
+                    self.results[dep.id] = self.blocks[dep.id].results()
+            self.results[d.id] = getattr(self, d.kind)(d)
+            self.order.append(d.id)
+        return [
+            self.blocks[ident] if ident in self.blocks and ident not in self.results else self.results[ident]
+            for ident in self.order
+            if ident in wanted
+        ]
 
 
 def breakdown_parts(key: str, dimensions: tuple[str, ...]) -> list[str]:

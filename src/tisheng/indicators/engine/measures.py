@@ -501,10 +501,11 @@ def _grade_sex_keys(table: ir.Table) -> ir.Table:
     fitness_obese="体重指数肥胖的学生数",
 )
 def _fitness(t: Tables, ctx: Context) -> ir.Table:
-    """Plain group-by over the fitness table (it may hold millions of rows)."""
-    f = _grade_sex_keys(t["fitness"])
+    """Plain group-by over the fitness table (it may hold millions of rows): by grade and sex, the
+    breakdown key ``grade=…,sex=…`` made once per group after it, not once per student."""
+    f = t["fitness"]
     assessed = (f.status == "complete") & f.total_centi.notnull()
-    return f.group_by(["school_id", "stage", "breakdown"]).aggregate(
+    grouped = f.group_by(["school_id", "stage", "grade", "sex"]).aggregate(
         _rows=_rows(f),
         fitness_assessed=_n(assessed),
         fitness_excellent_good=_n(assessed & f.level.isin(list(EXCELLENT_GOOD))),
@@ -517,6 +518,7 @@ def _fitness(t: Tables, ctx: Context) -> ir.Table:
         fitness_overweight=_n(f.bmi_band == "overweight"),
         fitness_obese=_n(f.bmi_band == "obese"),
     )
+    return _grade_sex_keys(grouped).drop("grade", "sex")
 
 
 def _vision_flags(v: ir.Table, ctx: Context) -> tuple[ir.BooleanValue, ir.BooleanValue, ir.BooleanValue]:
