@@ -314,6 +314,7 @@ class Rollup:
         #: the indicators the columnar rollup computed (:mod:`.fastrollup`), made into objects on demand
         self.blocks: dict[str, ResultBlock] = {}
         self.order: list[str] = []  # the indicators in the order they were computed
+        self.fast_cache: dict[Any, Any] = {}  # what the columnar rollup works out once per run
         #: whether ``ratio`` and ``count`` indicators may take the columnar rollup where it is exact
         self.fast = fast
 

@@ -204,10 +204,14 @@ def _column(table: pa.Table, name: str) -> np.ndarray:
 
 def _school_mask(rollup: Rollup, filters: Sequence[Filters], info: list[tuple[str, str, bool]]) -> np.ndarray:
     """Per school index (last two slots: a school not in the register, a row without school) whether all
-    ``filters`` admit it, as :meth:`.compute.Rollup.admits` decides."""
+    ``filters`` admit it, as :meth:`.compute.Rollup.admits` decides (kept on the rollup per filters)."""
+    key = ("mask", tuple(filters))
+    if key in rollup.fast_cache:
+        return rollup.fast_cache[key]
     ok = [all(f.admits_school(*s) for f in filters) for s in info]
     no_school = all(not (f.school_types or f.ownership or f.puhui) for f in filters)
-    return np.array([*ok, False, no_school], dtype=bool)
+    mask = rollup.fast_cache[key] = np.array([*ok, False, no_school], dtype=bool)
+    return mask
 
 
 def fast_block(rollup: Rollup, d: Definition) -> ResultBlock | None:
@@ -321,7 +325,7 @@ def fast_block(rollup: Rollup, d: Definition) -> ResultBlock | None:
 
     school_ok = _school_mask(rollup, (d.filters,), info)
     num_school_ok = _school_mask(rollup, (d.filters, d.numerator_filters), info)
-    filler_school = np.array([d.filters.admits_school(*s) for s in info], dtype=bool)
+    filler_school = school_ok[:n_schools]
 
     def stage_ok(filters: Sequence[Filters], stage: str) -> np.ndarray:
         ok = np.ones(len(stage_labels), dtype=bool)
