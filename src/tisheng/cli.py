@@ -545,6 +545,35 @@ def cmd_fitness_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fitness_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tisheng.core.models import AcademicYear, School, User
+    from tisheng.health import export
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise CliError("输出文件请以 .xlsx 或 .csv 结尾")
+    school = School.objects.filter(code=args.school).first()
+    if school is None:
+        raise CliError(f"找不到学校标识码为 {args.school} 的学校")
+    year = AcademicYear.objects.filter(start_year=args.year).first()
+    if year is None:
+        raise CliError(f"找不到学年 {args.year}：请用 --year 指定学年的起始年份，例如 --year 2025")
+    user = User.objects.filter(username=args.user, is_active=True).first()
+    if user is None:
+        raise CliError(f"找不到用户 {args.user}")
+    tests = export.school_tests(user, school, year)
+    if not tests:
+        raise CliError(
+            f"没有可导出的体测成绩：{school.name}{year}没有记录，或账号 {user.username} 无权查看"
+            "（学生的体测成绩只有本校的校长、学校填报员账号可以查看和导出）"
+        )
+    export.write_upload(tests, out)
+    print(f"已导出{school.name}{year} {len(tests)} 名学生的体测成绩（国家学生体质健康数据上报格式）：{out}")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -679,6 +708,17 @@ def build_parser() -> argparse.ArgumentParser:
         "path", metavar="文件", help="国家学生体质健康数据上报格式的 .xlsx/.xls/.csv 文件"
     )
     fitness_score.add_argument("--out", required=True, help="输出文件：.xlsx 或 .csv（按扩展名）")
+    fitness_export = fitness_sub.add_parser(
+        "export",
+        help="把一所学校某学年已入库的体测成绩导出为国家体质健康数据上报格式的文件",
+        description="把一所学校某学年已入库的体测成绩导出为国家学生体质健康数据上报格式（.xlsx 或 .csv）。"
+        "学生成绩只有本校账号可以查看，请用 --user 指定本校的校长或学校填报员账号。",
+    )
+    fitness_export.add_argument("--school", required=True, help="学校标识码（10 位）")
+    fitness_export.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
+    fitness_export.add_argument("--user", required=True, help="以哪个账号导出（须能查看该校学生成绩）")
+    fitness_export.add_argument("out", metavar="输出文件", help="输出文件：.xlsx 或 .csv（按扩展名）")
+    fitness_export.set_defaults(handler=cmd_fitness_export)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -36,6 +36,9 @@ from tisheng.census.models import (
 )
 from tisheng.core.choices import Grade, Stage
 from tisheng.core.models import AcademicYear, School, User
+from tisheng.health import choices as hc
+from tisheng.health.export import long_run
+from tisheng.health.models import FitnessTest, VisionScreening, WuxiangRecord
 from tisheng.intake import pipeline
 from tisheng.intake.datasets import registry
 
@@ -367,3 +370,116 @@ def test_population_and_births_pass_the_validators_unchanged(demo: Demo, tmp_pat
         {"year": b.year, "town": b.town.name, "count": b.count} for b in Birth.objects.select_related("town")
     ]
     check("births", write(tmp_path, "births", births), None, len(births))
+
+
+# --- student health (体测成绩, 视力筛查, 五项管理) ----------------------------------------------------------
+FITNESS_RESULTS = (
+    "height",
+    "weight",
+    "vital_capacity",
+    "run_50m",
+    "sit_and_reach",
+    "rope_skip_1min",
+    "sit_up_1min",
+    "shuttle_50x8",
+    "standing_long_jump",
+    "pull_up",
+    "run_1000m",
+    "run_800m",
+)
+CORRECTION_WORDS = {
+    hc.Correction.NONE: "未戴镜",
+    hc.Correction.GLASSES: "框架眼镜",
+    hc.Correction.CONTACT: "隐形眼镜",
+    hc.Correction.ORTHO_K: "角膜塑形镜",
+}
+TRIAL_WORDS = {
+    hc.TrialLens.NOT_DONE: "",
+    hc.TrialLens.MYOPIC: "正片下降负片提高",
+    hc.TrialLens.NOT_MYOPIC: "非近视",
+}
+
+
+def result(key: str, value: Any) -> Any:
+    """A result as a PE teacher types it: long runs as 3'50\", the rest as numbers."""
+    if value is None:
+        return ""
+    if key in ("shuttle_50x8", "run_1000m", "run_800m"):
+        return long_run(value)
+    return number(value) if isinstance(value, Decimal) else value
+
+
+def fitness_tests(school: School, year: AcademicYear) -> list[dict[str, Any]]:
+    return [
+        {
+            "school_code": school.code,
+            "grade": t.grade,
+            "class_code": t.class_code,
+            "student_number": t.student_number,
+            "sex": 1 if t.sex == c.Sex.MALE else 2,
+            "birth_date": t.birth_date,
+            **{key: result(key, getattr(t, key)) for key in FITNESS_RESULTS},
+            "vision_left": number(t.vision_left),
+            "vision_right": number(t.vision_right),
+            "exempt": (t.exempt_reason or "是") if t.exempt else "",
+        }
+        for t in FitnessTest.objects.filter(academic_year=year, school=school)
+    ]
+
+
+def vision_screenings(school: School, year: AcademicYear) -> list[dict[str, Any]]:
+    return [
+        {
+            "school_code": school.code,
+            "student_number": v.student_number,
+            "grade": v.grade,
+            "class_code": v.class_code,
+            "sex": 1 if v.sex == c.Sex.MALE else 2,
+            "screened_on": v.screened_on,
+            "acuity_left": number(v.acuity_left),
+            "acuity_right": number(v.acuity_right),
+            "sphere_left": number(v.sphere_left),
+            "cylinder_left": number(v.cylinder_left),
+            "axis_left": "" if v.axis_left is None else v.axis_left,
+            "sphere_right": number(v.sphere_right),
+            "cylinder_right": number(v.cylinder_right),
+            "axis_right": "" if v.axis_right is None else v.axis_right,
+            "correction": CORRECTION_WORDS[hc.Correction(v.correction)],
+            "trial_lens": TRIAL_WORDS[hc.TrialLens(v.trial_lens)],
+        }
+        for v in VisionScreening.objects.filter(academic_year=year, school=school)
+    ]
+
+
+def wuxiang_records(school: School, year: AcademicYear) -> list[dict[str, Any]]:
+    return [
+        {
+            "school_code": school.code,
+            "grade": label(Grade, w.grade),
+            "class_number": w.class_number,
+            "semester": "第一学期" if w.semester == hc.Semester.FIRST else "第二学期",
+            "respondents": w.respondents,
+            "homework_minutes": w.homework_minutes,
+            "sleep_minutes": w.sleep_minutes,
+            "phones_managed": yes_no(w.phones_managed),
+            "reading_reviewed": yes_no(w.reading_reviewed),
+            "activity_minutes": w.activity_minutes,
+        }
+        for w in WuxiangRecord.objects.filter(academic_year=year, school=school)
+    ]
+
+
+@pytest.mark.parametrize("name", ["西夏区芦花台学校", "西夏区培智学校", "北方民族大学附属中学"])
+def test_a_schools_health_facts_pass_the_validators_unchanged(demo: Demo, tmp_path: Path, name: str) -> None:
+    """体测成绩 (with 免测 and 缺测 students), 视力筛查 (with and without refraction) and 五项管理 of a
+    九年一贯制 school, the 培智学校 and a 高中, in the first and the last year."""
+    school = School.objects.get(name=name)
+    for start in (2021, 2025):
+        year = AcademicYear.objects.get(start_year=start)
+        for dataset, export in (
+            ("fitness", fitness_tests),
+            ("vision", vision_screenings),
+            ("wuxiang", wuxiang_records),
+        ):
+            rows = export(school, year)
+            check(dataset, write(tmp_path, dataset, rows), year, len(rows))

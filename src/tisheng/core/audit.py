@@ -166,10 +166,12 @@ def write_records(model: type[models.Model], action: str, rows: list[tuple[Any, 
     ORM's value compilation would dominate a large import. Values shared by every row (time, type,
     actor, batch) are prepared once."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
     from django.utils import timezone
 
     from tisheng.core.models import ChangeRecord
+
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: its per-attribute lookup costs per value
 
     if not rows:
         return
@@ -213,9 +215,10 @@ def _insert_returning(model: type[models.Model], instances: list[Any], chunk_row
     keys: what ``bulk_create`` does, with each field's conversion prepared once per call instead of
     compiled per value (the ORM's compiler dominated large imports). auto_now fields get one shared
     timestamp, as they would within one bulk_create."""
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
     from django.utils import timezone
 
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: its per-attribute lookup costs per value
     meta = model._meta
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk]

@@ -443,3 +443,54 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
 #: Synthetic names for principals: a surname (common in Ningxia) and one or two given-name characters.
 SURNAMES = "王李张刘陈杨马赵黄周吴徐孙胡朱高林何郭罗海丁冯田白金纳沙苏韩"
 GIVEN_CHARS = "建国华明丽娟芳军平伟敏静强磊洋艳勇杰涛斌红霞文玉兰英宁夏晓东海燕志刚秀梅春雪"
+
+# --- student health (体质健康、视力、五项管理) -----------------------------------------------------------
+#: Shift of every student's item scores (points of the standard's tables) by 学年: the district's
+#: 体质健康优良率 rises from about 40% (2021) to just above the plan's 50% (2025). Calibrated against
+#: the real scorer (see tests/demo/test_health.py for the bounds checked).
+FITNESS_BASE_SCORE = 78.0
+FITNESS_SHIFT: dict[int, float] = {2021: -1.7, 2022: -0.8, 2023: 0.1, 2024: 1.0, 2025: 1.8}
+#: Shift by stage: younger children score better on the standard's tables than 初中 and 高中 students.
+FITNESS_STAGE_SHIFT: dict[str, float] = {"primary": 1.5, "junior": -1.0, "senior": -2.5}
+#: Planted: a school whose 优良率 falls every year (its shift relative to the district, by 学年).
+FITNESS_FALLING_SCHOOL = "西夏区第五中学"
+FITNESS_FALLING_SHIFT: dict[int, float] = {2021: 5.0, 2022: 1.0, 2023: -3.0, 2024: -7.0, 2025: -11.0}
+#: Share of tested students exempt for illness or injury (免测, with a reason); disabled students whose
+#: disability prevents the test and the 培智学校's pupils are exempt too.
+FITNESS_EXEMPT_RATE = 0.004
+FITNESS_EXEMPT_REASONS: tuple[str, ...] = (
+    "哮喘、医院证明不宜剧烈运动",
+    "骨折术后康复期",
+    "先天性心脏病",
+    "癫痫病史",
+    "肾病综合征治疗期",
+)
+#: Share of students missing one item (缺测: absent on the test day, not made up) → 项目不全.
+FITNESS_MISSING_ITEM_RATE = 0.008
+#: BMI bands (by the standard's table of the grade and sex): low weight, overweight and obese shares.
+BMI_SHARES: dict[str, float] = {"underweight": 0.05, "overweight": 0.10, "obese": 0.07}
+
+#: 筛查性近视 share by grade in 2023 (rising with grade), scaled by year: 56% of the district's
+#: students in 2021 falling to 52% in 2025 with this grade mix.
+MYOPIA_BY_GRADE: dict[int, float] = {
+    11: 0.20,
+    12: 0.28,
+    13: 0.36,
+    14: 0.44,
+    15: 0.52,
+    16: 0.60,
+    21: 0.68,
+    22: 0.74,
+    23: 0.79,
+    31: 0.80,
+    32: 0.83,
+    33: 0.86,
+}
+MYOPIA_YEAR_FACTOR: dict[int, float] = {2021: 1.05, 2022: 1.03, 2023: 1.01, 2024: 0.99, 2025: 0.97}
+#: Share of screenings without autorefraction (acuity only; some with the 串镜 check).
+NO_REFRACTION_RATE = 0.05
+
+#: Planted 五项管理 problems: a school whose 初中 classes give too much written homework, and a school
+#: whose students sleep too little.
+HOMEWORK_OVER_SCHOOL = "西夏区第二中学"
+SHORT_SLEEP_SCHOOL = "银川市第二十四中学"
