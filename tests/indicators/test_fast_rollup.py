@@ -54,7 +54,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 def both(
     snapshot: Snapshot, definitions: list[Any], overrides: dict[str, Any] | None = None
-) -> tuple[Any, Any]:
+) -> tuple[Rollup, Rollup, list[Any], list[Any]]:
     found = read_measures(backends.duckdb(), snapshot)
     schools = read_schools(snapshot)
     district = snapshot.manifest.district_code
