@@ -39,6 +39,7 @@ from tisheng.core.models import AcademicYear, School, User
 from tisheng.health import choices as hc
 from tisheng.health.export import long_run
 from tisheng.health.models import FitnessTest, VisionScreening, WuxiangRecord
+from tisheng.health.scoring import MEASURED
 from tisheng.intake import pipeline
 from tisheng.intake.datasets import registry
 
@@ -373,20 +374,7 @@ def test_population_and_births_pass_the_validators_unchanged(demo: Demo, tmp_pat
 
 
 # --- student health (体测成绩, 视力筛查, 五项管理) ----------------------------------------------------------
-FITNESS_RESULTS = (
-    "height",
-    "weight",
-    "vital_capacity",
-    "run_50m",
-    "sit_and_reach",
-    "rope_skip_1min",
-    "sit_up_1min",
-    "shuttle_50x8",
-    "standing_long_jump",
-    "pull_up",
-    "run_1000m",
-    "run_800m",
-)
+FITNESS_RESULTS = ("height", "weight", *MEASURED)
 CORRECTION_WORDS = {
     hc.Correction.NONE: "未戴镜",
     hc.Correction.GLASSES: "框架眼镜",
