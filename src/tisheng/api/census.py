@@ -91,6 +91,7 @@ from tisheng.core.models import User
 from tisheng.core.permissions import VIEW, grant_for
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 from tisheng.intake.models import ImportBatch, Submission
+from tisheng.intake.services import rows_withheld
 
 M = TypeVar("M", bound=Model)
 
@@ -698,8 +699,11 @@ def list_batches(request: HttpRequest, filters: Query[BatchParams]) -> QuerySet[
     ),
 )
 def get_batch(request: HttpRequest, batch_id: int) -> ImportBatch:
-    queryset = batches(in_scope(auth_user(request), ImportBatch)).prefetch_related("files")
-    return get_visible(queryset, batch_id)
+    user = auth_user(request)
+    batch = get_visible(batches(in_scope(user, ImportBatch)).prefetch_related("files"), batch_id)
+    if rows_withheld(user, batch):  # students' health values: counts only, as on the batch page
+        batch.issues = []
+    return batch
 
 
 @router.get(

@@ -11,8 +11,6 @@ users of the student's school.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from tisheng.core.permissions import VIEW
 from tisheng.health.models import FitnessTest
 from tisheng.health.readings import COLUMNS, LONG_RUNS
 from tisheng.health.scoring import SEX_CODES
+from tisheng.health.tablefile import write_table
 
 __all__ = ["FIELD_OF", "export_rows", "long_run", "school_tests", "write_upload"]
 
@@ -97,34 +96,7 @@ def export_rows(tests: list[FitnessTest]) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_upload(tests: list[FitnessTest], out: Path) -> None:
     """Write the tests as .xlsx (typed cells, sheet 体测成绩) or .csv (UTF-8 with BOM, as Excel opens it)."""
     header, rows = export_rows(tests)
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows([_text(v) for v in row] for row in rows)
-        return
-    if suffix != ".xlsx":
-        raise ValueError(f"不支持的输出格式“{suffix}”（请用 .xlsx 或 .csv）")
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET)
-    sheet.append(header)
-    for row in rows:
-        # numbers as numbers (a Decimal's exact float); 学籍号 and 班级编号 stay text
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    book.save(out)
+    write_table(out, SHEET, header, rows)

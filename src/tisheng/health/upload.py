@@ -20,7 +20,6 @@ Nothing is stored: :func:`score_upload` returns the input rows with the scores a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -54,6 +53,7 @@ from tisheng.health.scoring import (
     score_table,
     students_to_table,
 )
+from tisheng.health.tablefile import write_table
 from tisheng.intake import reader
 from tisheng.intake.cells import CellError, Date, is_blank, normalise_text
 from tisheng.intake.datasets.base import Issue, Place
@@ -493,37 +493,6 @@ def score_upload(upload: Upload) -> ScoredUpload:
     return ScoredUpload(header, out_rows, counts)
 
 
-def _plain(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
-
-
 def write_result(scored: ScoredUpload, out: Path) -> None:
-    """Write .xlsx (typed cells) or .csv (UTF-8 with BOM, which Excel opens correctly)."""
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(scored.header)
-            for row in scored.rows:
-                writer.writerow(["" if v is None else _text(v) for v in row])
-        return
-    if suffix != ".xlsx":
-        raise ValueError(f"不支持的输出格式“{suffix}”（请用 .xlsx 或 .csv）")
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("体测评分")
-    sheet.append(scored.header)
-    for row in scored.rows:
-        sheet.append([_plain(v) for v in row])
-    book.save(out)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    """Write .xlsx (typed cells, sheet 体测评分) or .csv (UTF-8 with BOM, which Excel opens correctly)."""
+    write_table(out, "体测评分", scored.header, scored.rows)

@@ -51,7 +51,7 @@ from tisheng.web.charts import Chart, Series
 from . import present, services
 from .catalogue import KIND_LABELS, Definition, catalogue
 from .choices import Level, RunStatus, RunTrigger
-from .engine.compute import needed_measures
+from .engine.compute import MYOPIA_SE_INCLUSIVE, myopia_criterion, needed_measures
 from .engine.measures import MEASURES
 from .filters import IndicatorRunFilterSet, IndicatorValueFilterSet, stage_key, stage_param
 from .models import IndicatorRun, IndicatorValue
@@ -453,10 +453,13 @@ def provenance(run: IndicatorRun | None, value: IndicatorValue | None) -> list[t
             (_("Rows counted for the district value"), number(Decimal(value.rows))),
         ]
     facts.append((_("Computation"), f"#{run.pk} · {run.get_trigger_display()}"))
-    if run.overrides:
+    thresholds = {k: v for k, v in run.overrides.items() if k != MYOPIA_SE_INCLUSIVE}
+    if thresholds:
         facts.append(
-            (_("Provincial threshold overrides"), "；".join(f"{k} {v}" for k, v in run.overrides.items()))
+            (_("Provincial threshold overrides"), "；".join(f"{k} {v}" for k, v in thresholds.items()))
         )
+    if MYOPIA_SE_INCLUSIVE in run.overrides:  # a setting of the run, not a threshold override
+        facts.append((_("Screening myopia cut-off"), myopia_criterion(run.overrides)))
     return facts
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tisheng.core.audit import acting_as
 from tisheng.core.choices import SCHOOL_ROLES, AuditAction, ChangeSource, Role
 from tisheng.core.models import AcademicYear, ChangeRecord, User
-from tisheng.core.permissions import CHANGE
+from tisheng.core.permissions import CHANGE, VIEW, can_any
 from tisheng.intake import pipeline, progress
 from tisheng.intake.choices import BatchStatus, SubmissionStatus
 from tisheng.intake.datasets import registry
@@ -337,3 +337,13 @@ def _transition(
     with transaction.atomic(), acting_as(user, ChangeSource.WEB):
         submission.save()
     return submission
+
+
+def rows_withheld(user: Any, batch: ImportBatch) -> bool:
+    """Whether ``user`` sees only the counts of ``batch``, not its rows: the preview and the issue list
+    carry the file's values, so a batch of a data set whose rows ``user`` may not read (students' health
+    results above their school) shows them only to the person who uploaded it."""
+    model = getattr(registry.get(batch.dataset), "model", None)
+    if model is None or batch.uploaded_by_id == getattr(user, "pk", None):
+        return False
+    return not can_any(user, VIEW, model)

@@ -481,17 +481,19 @@ class BatchDetailView(IntakeObjectMixin, TemplateView):
         may_change = may_write(user) and can(user, CHANGE, batch)
         running = is_running(batch)
         status = batch.status
-        issues = ordered_issues(batch.issues)
-        more = batch.issue_count + batch.warning_count - len(issues)
+        withheld = services.rows_withheld(user, batch)
+        issues = [] if withheld else ordered_issues(batch.issues)
+        more = 0 if withheld else batch.issue_count + batch.warning_count - len(issues)
         context.update(
             batch=batch,
+            rows_withheld=withheld,
             status_badge=batch_badge(batch),
             files=batch.files.all(),
             running=running,
             progress=progress_of(batch),
             issue_table=IssueTable(issues) if issues else None,
             issues_not_shown=max(more, 0),
-            preview=preview_tables(batch) if status == BatchStatus.READY else [],
+            preview=preview_tables(batch) if status == BatchStatus.READY and not withheld else [],
             show_preview=status == BatchStatus.READY and not running,
             can_commit=may_change and status == BatchStatus.READY and not batch.dry_run and not running,
             can_discard=may_change
@@ -544,6 +546,8 @@ class BatchIssuesExportView(IntakeObjectMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch: ImportBatch = self.get_object()
+        if services.rows_withheld(request.user, batch):
+            raise PermissionDenied("本批次含学生个人数据，问题清单只对本校用户和上传人提供")
         content = table_workbook(IssueExportTable, ordered_issues(batch.issues), "问题清单")
         return xlsx_response(content, f"批次{batch.pk}_问题清单.xlsx")
 

@@ -229,6 +229,10 @@ def test_provenance_box(client_for: Callable[[str], Client], computed: Computed)
     run = computed.run
     for text in (run.snapshot_id, run.code_version, run.backend, "计算时间", "导入批次", "计入行数"):
         assert text in box, text
+    # the 筛查性近视 cut-off is a setting of the run, shown as such — not as a provincial threshold override
+    assert run.overrides.get("TISHENG_MYOPIA_SE_INCLUSIVE") is True
+    assert "筛查性近视界值" in box and "等效球镜 ≤ −0.50 D" in box
+    assert "省级阈值覆盖" not in box
 
 
 # --- drill-down ------------------------------------------------------------------------------------

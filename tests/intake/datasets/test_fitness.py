@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import World
 from tests.intake.datasets.conftest import Runner, counts, error_at, warning_at, xlsx
@@ -239,5 +243,50 @@ def test_student_number_held_by_another_school(world: World, run: Runner) -> Non
     rows = [[21, "2101", "GG00001", 1, 160, 50, 3000, 8, 9, 200, 5, 230, None, None]]
     batch = run("principal_b", "fitness", xlsx("体测成绩", JUNIOR, rows))
     assert batch.status == BatchStatus.INVALID
-    assert "已有“测试第一小学”上传的体测成绩" in error_at(batch, 2, "C")["message"]
+    message = error_at(batch, 2, "C")["message"]
+    assert "已有其他学校上传的体测成绩" in message and "测试第一小学" not in message
     assert FitnessTest.objects.count() == 3
+
+
+def test_placeholders_and_negations_in_the_exempt_column_do_not_exempt(world: World, run: Runner) -> None:
+    """A file that fills 免测 with “/” or “-” must not exempt the students (and so empty the denominators)."""
+    marks = ["/", "-", "否", "不免测", "正常", "骨折术后康复期"]
+    rows = [
+        [21, "2101", f"JX0000{i}", 1, 160, 50, 3000, 8, 9, 200, 5, "3'50\"", None, mark]
+        for i, mark in enumerate(marks)
+    ]
+    batch = run("principal_b", "fitness", xlsx("体测成绩", JUNIOR, rows))
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    exempt = {t.student_number: t.exempt for t in FitnessTest.objects.all()}
+    assert [exempt[f"JX0000{i}"] for i in range(len(marks))] == [False, False, False, False, False, True]
+
+
+def test_exempt_written_in_a_result_cell_is_said(world: World, run: Runner) -> None:
+    rows = [[21, "2101", "JY00001", 1, 160, 50, 3000, 8, 9, 200, "免测", "3'50\"", None, None]]
+    batch = run("principal_b", "fitness", xlsx("体测成绩", JUNIOR, rows))
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    notice = warning_at(batch, 2, "K")
+    assert "注明免测" in notice["message"] and "不计入优良率" in notice["message"]
+    assert FitnessTest.objects.get().status == "exempt"
+
+
+def test_district_roles_see_a_health_batch_as_counts_only(
+    world: World, run: Runner, client_for: Callable[[str], Client]
+) -> None:
+    """The preview and the issue list carry students' results: above the school only the uploader sees
+    them — on the batch page, in the issue export and in the API."""
+    rows = [[21, "2101", "JZ00001", 1, 160, 50, 3000, 8, 9, 1.85, 5, "3'50\"", None, None]]
+    batch = run("principal_b", "fitness", xlsx("体测成绩", JUNIOR, rows), commit=False)
+    assert batch.status == BatchStatus.READY and batch.warning_count
+    url = reverse("intake:batch", args=[batch.pk])
+    own = client_for("principal_b").get(url).content.decode()
+    assert "JZ00001" in own and "米为单位" in own and 'id="rows-withheld"' not in own
+    for persona in ("inspector", "leader"):
+        client = client_for(persona)
+        html = client.get(url).content.decode()
+        assert 'id="rows-withheld"' in html, persona
+        assert "JZ00001" not in html and "米为单位" not in html and "1.85" not in html, persona
+        assert client.get(reverse("intake:batch-issues", args=[batch.pk])).status_code == 403
+        detail = client.get(f"/api/batches/{batch.pk}").json()
+        assert detail["issues"] == [] and detail["issues_not_shown"] == batch.warning_count
+    assert client_for("principal_b").get(reverse("intake:batch-issues", args=[batch.pk])).status_code == 200

@@ -106,3 +106,14 @@ def test_school_user_cannot_upload_for_another_school(world: World, run: Runner)
     batch = run("clerk_a", "vision", xlsx("视力筛查", ["学校标识码", *HEADER[:-2]], rows))
     assert batch.status == BatchStatus.INVALID
     assert "不是本校" in error_at(batch, 2, "A")["message"]
+
+
+def test_ortho_k_is_not_unjudged_and_cylinder_without_sphere_is_said(world: World, run: Runner) -> None:
+    rows = [
+        ["G000001", 15, "1501", 1, None, 4.6, 4.7, None, None, None, None, None, None, "角膜塑形镜", None, "甲"],
+        ["G000002", 15, "1501", 2, None, 5.0, 4.7, None, -0.5, 90, -1.0, 0, None, "未戴镜", None, "乙"],
+    ]  # fmt: skip
+    batch = run("clerk_a", "vision", xlsx("视力筛查", HEADER, rows))
+    assert batch.status == BatchStatus.COMMITTED, batch.issues
+    assert not [w for w in batch.warnings() if w["row"] == 2 and UNJUDGED in w["message"]]
+    assert "有柱镜但没有球镜" in warning_at(batch, 3, "H")["message"]

@@ -225,9 +225,10 @@ class StudentHealthRecords(SchoolRecords):
             if other is not None:
                 yield error(
                     row.at("student_number", self),
-                    f"学籍号 {row.values['student_number']} 在{school_year_name(ctx.year)}已有“{other}”上传的"
+                    f"学籍号 {row.values['student_number']} 在{school_year_name(ctx.year)}已有其他学校上传的"
                     f"{self.title}",
-                    "一名学生每学年只有一条记录：如学生已转学，请原学校先在其文件中删除该学生并重新上传",
+                    # the other school is not named: a student's results stay within the school that holds them
+                    "一名学生每学年只有一条记录：如学生已转学，请与教育局核对，由原学校在其文件中删除该学生并重新上传",
                     row.values["student_number"],
                 )
 
@@ -467,6 +468,12 @@ class FitnessDataset(StudentHealthRecords):
                 v[key] = None
                 continue
             if read == "exempt":
+                if not exempt:
+                    yield warning(
+                        place,
+                        f"{header}注明免测：该生按免予执行《标准》处理，不评分，不计入优良率等比率的分母",
+                        "如该生只是这一项未测，请留空（计为项目不全）；确实免测的，请在“免测”列填写“是”或原因",
+                    )
                 exempt = True
                 v[key] = None
                 continue

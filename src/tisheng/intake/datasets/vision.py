@@ -199,7 +199,14 @@ class VisionDataset(StudentHealthRecords):
                         value,
                     )
             refraction = v.get(f"sphere_{side}") is not None
-            if v[f"acuity_{side}"] < 5 and not refraction and not v.get("trial_lens"):
+            if v.get(f"cylinder_{side}") is not None and not refraction:
+                yield warning(
+                    row.at(f"sphere_{side}", self),
+                    f"{eye}有柱镜但没有球镜：等效球镜无法计算，按未验光处理",
+                    "请补填球镜（球镜为 0 时填 0）",
+                )
+            ortho_k = v.get("correction") == c.Correction.ORTHO_K  # counted as myopic by the guideline
+            if v[f"acuity_{side}"] < 5 and not refraction and not v.get("trial_lens") and not ortho_k:
                 yield warning(
                     row.at(f"acuity_{side}", self),
                     f"{eye}裸眼视力 {v[f'acuity_{side}']} 低于 5.0，但没有验光结果也没有串镜检查：{UNJUDGED}",
