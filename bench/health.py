@@ -68,6 +68,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(ROOT))
 
+from bench import cache  # noqa: E402
 from bench.fitness import (  # noqa: E402
     check_reference,
     duckdb_floor,
@@ -85,7 +86,7 @@ from tisheng.indicators.engine.schema import SNAPSHOT_FORMAT, TABLES  # noqa: E4
 from tisheng.indicators.engine.snapshot import conform, content_id  # noqa: E402
 
 RESULTS = HERE / "results"
-CACHE = HERE / ".cache"
+CACHE = cache.CACHE
 GENERATOR_VERSION = 1
 GOAL_SECONDS = 5.0
 YEAR = 2025
@@ -198,32 +199,15 @@ def cache_dir(scale: Scale) -> Path:
 
 def ensure(scale: Scale) -> tuple[Path, float | None]:
     """The cache folder of ``scale`` (generated now if missing) and the generation seconds if it was."""
-    folder = cache_dir(scale)
-    if (folder / "done.json").exists():
-        return folder, None
-    started = time.perf_counter()
-    tables = generate(scale)
-    seconds = time.perf_counter() - started
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name, table in tables.items():
-        with (
-            pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as sink,
-            pa.ipc.new_file(sink, table.schema) as writer,
-        ):
-            writer.write_table(table, max_chunksize=1 << 20)
-    rows = {name: t.num_rows for name, t in tables.items()}
-    (tmp / "done.json").write_text(json.dumps({"scale": asdict(scale), "rows": rows, "seconds": seconds}))
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
-    return folder, seconds
+    return cache.ensure(cache_dir(scale), scale, lambda: generate(scale))
 
 
 def read(folder: Path, name: str) -> pa.Table:
     """One cached table, read fully into memory."""
-    with pa.OSFile(str(folder / f"{name}.arrow"), "rb") as source:
-        return pa.ipc.open_file(source).read_all()
+    table = cache.read(folder, name)
+    if table is None:
+        raise FileNotFoundError(folder / f"{name}.arrow")
+    return table
 
 
 # --- the measured path ------------------------------------------------------------------------------------

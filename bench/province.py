@@ -15,10 +15,8 @@ tables are cached as Arrow IPC files under ``bench/.cache/`` (generation is not 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import time
-from dataclasses import asdict, dataclass
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +24,13 @@ import pyarrow as pa
 
 from tisheng.indicators.engine.schema import TABLES
 
-CACHE = Path(__file__).resolve().parent / ".cache"
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench import cache  # noqa: E402
+from bench.cache import CACHE  # noqa: E402
+
 GENERATOR_VERSION = 1
 YEAR = 2025
 CENSUS_DATE, YEAR_END = dt.date(YEAR, 9, 1), dt.date(YEAR + 1, 8, 31)
@@ -606,36 +610,15 @@ def cache_dir(scale: Scale) -> Path:
 
 def ensure(scale: Scale) -> tuple[Path, float | None]:
     """The cache folder of ``scale`` (generated now if missing) and the generation seconds if it was."""
-    folder = cache_dir(scale)
-    if (folder / "done.json").exists():
-        return folder, None
-    started = time.perf_counter()
-    tables = generate(scale)
-    seconds = time.perf_counter() - started
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name, table in tables.items():
-        with (
-            pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as sink,
-            pa.ipc.new_file(sink, table.schema) as writer,
-        ):
-            writer.write_table(table)
-    rows = {name: t.num_rows for name, t in tables.items()}
-    (tmp / "done.json").write_text(json.dumps({"scale": asdict(scale), "rows": rows, "seconds": seconds}))
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
-    return folder, seconds
+    return cache.ensure(cache_dir(scale), scale, lambda: generate(scale))
 
 
 def load(scale: Scale) -> dict[str, pa.Table]:
-    """The province's tables, fully in memory (read from the cache, generated first if needed)."""
+    """The province's tables, fully in memory (read from the cache, generated first if needed). Tables
+    the province does not generate (the health facts: the indicator benchmark measures the census
+    indicators; bench/health.py the health ones) are empty."""
     folder, _ = ensure(scale)
-    tables = {}
-    for name in TABLES:
-        with pa.OSFile(str(folder / f"{name}.arrow"), "rb") as source:
-            tables[name] = pa.ipc.open_file(source).read_all()
-    return tables
+    return {name: cache.read(folder, name) or TABLES[name].empty_table() for name in TABLES}
 
 
 def describe(tables: dict[str, pa.Table]) -> dict[str, object]:
