@@ -38,6 +38,7 @@ from tisheng.core.models import (
 )
 from tisheng.demo import data
 from tisheng.demo.steps.organisation import role_label
+from tisheng.health.models import FitnessTest
 
 CENSUS_2025 = dt.date(2025, 9, 1)
 
@@ -344,9 +345,9 @@ def test_every_created_row_has_an_audit_record(demo: Demo) -> None:
     audited = [
         model
         for model in apps.get_models()
-        if getattr(model, "audited", False) and model._meta.app_label in ("core", "census")
+        if getattr(model, "audited", False) and model._meta.app_label in ("core", "census", "health")
     ]
-    assert SchoolClass in audited and School in audited and User in audited
+    assert SchoolClass in audited and School in audited and User in audited and FitnessTest in audited
     total = 0
     for model in audited:
         content_type = ContentType.objects.get_for_model(model)
