@@ -7,6 +7,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,6 @@ def ensure(
 ) -> tuple[Path, float | None]:
     """``folder`` holding the tables ``generate()`` makes (made now, atomically, if missing) and the
     generation seconds when it was made now. ``scale`` (a dataclass) is recorded in done.json."""
-    from dataclasses import asdict
-
     if (folder / "done.json").exists():
         return folder, None
     started = time.perf_counter()

@@ -120,13 +120,13 @@ def parse_sex(value: Any) -> str:
     raise ResultProblem("error", f"性别“{text}”无法识别", "请填写 1（男）或 2（女），也可以填写“男”“女”")
 
 
-#: what a 免测 cell says when the student is NOT exempt: 否, a placeholder (/, -, 缺测) or a negation
+#: what a 免测 cell says when the student is NOT exempt: 否, a filler mark (/, -, 缺测) or a negation
 NOT_EXEMPT = NO | ABSENT_WORDS | frozenset({"不免测", "非免测", "未免测", "不免", "正常", "参测", "参加"})
 
 
 def parse_exempt(value: Any) -> bool:
     """Whether a 免测 cell exempts the student: 是 / 1 / √, or a reason (“因病免测”, “骨折术后康复期”).
-    Blank, 否, a placeholder such as “/” or “-” and negations (不免测, 非免测, 正常) do not: a file that fills
+    Blank, 否, a filler mark such as “/” or “-” and negations (不免测, 非免测, 正常) do not: a file that fills
     the column with “/” must not exempt a whole school."""
     text = normalise_text(value).lower()
     if not text or text in NOT_EXEMPT:

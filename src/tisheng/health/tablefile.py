@@ -71,8 +71,8 @@ def write_table(out: Path, sheet: str, header: Sequence[str], rows: Sequence[Seq
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
-    book.create_sheet(sheet).append(list(header))
-    worksheet = book[sheet]
+    worksheet = book.create_sheet(sheet)
+    worksheet.append(list(header))
     for row in rows:
         worksheet.append([as_cell(v) for v in row])
     book.save(out)

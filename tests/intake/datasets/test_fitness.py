@@ -248,7 +248,7 @@ def test_student_number_held_by_another_school(world: World, run: Runner) -> Non
     assert FitnessTest.objects.count() == 3
 
 
-def test_placeholders_and_negations_in_the_exempt_column_do_not_exempt(world: World, run: Runner) -> None:
+def test_filler_marks_and_negations_in_the_exempt_column_do_not_exempt(world: World, run: Runner) -> None:
     """A file that fills 免测 with “/” or “-” must not exempt the students (and so empty the denominators)."""
     marks = ["/", "-", "否", "不免测", "正常", "骨折术后康复期"]
     rows = [

@@ -368,7 +368,8 @@ _STORAGE = {f.name: f for f in FitnessTest._meta.get_fields() if f.name in RESUL
 
 
 class Exempt(CellType):
-    """免测: 是/否, or the reason (因病免测) — any text other than 否 exempts the student."""
+    """免测: 是, or the reason (因病免测), exempts the student; blank, 否, a filler mark (/, -) or a negation
+    (不免测) does not — :func:`tisheng.health.readings.parse_exempt`."""
 
     def parse(self, value: Any) -> tuple[bool, str]:
         text = normalise_text(value)
@@ -377,7 +378,7 @@ class Exempt(CellType):
         return exempt, reason
 
     def describe(self) -> str:
-        return "免予执行《标准》的学生填“是”或原因（如“因病免测”），其他学生留空"
+        return "免予执行《标准》的学生填“是”或原因（如“因病免测”），其他学生留空或填“否”"
 
     def choices_for_template(self) -> list[str]:
         return ["是", "否"]
