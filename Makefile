@@ -33,11 +33,13 @@ demo: install
 serve: install
 	$(VENV)/bin/tisheng serve
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tisheng} $(VENV)/bin/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tisheng} $(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -169,3 +169,24 @@ def _indicator_settings(settings: object, tmp_path_factory: pytest.TempPathFacto
     """Snapshots go to a temporary folder; approval does not recompute unless a test asks for it."""
     settings.INDICATOR_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "snapshots"  # type: ignore[attr-defined]
     settings.RECOMPUTE_ON_APPROVAL = False  # type: ignore[attr-defined]
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under pytest-xdist (``make test`` runs ``-n auto``), tests that share an expensive fixture run on one
+    worker, so it is built once and not once per worker: the demo package's generated district (scope
+    ``demo``) and the local Spark session (scope ``spark``). Every other test is its own unit of work.
+    Scopes are queued largest first, so the long demo unit starts at once while the others share the rest.
+    (xdist's own ``loadgroup`` marks do not reach the scheduler under pytest 9, whose node ids are
+    computed, hence this scheduler.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/demo/"):
+                return "demo"
+            if "[pyspark" in nodeid:
+                return "spark"
+            return nodeid
+
+    return SharedFixtureScheduling(config, log)
