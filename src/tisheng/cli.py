@@ -462,7 +462,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                 "denominator": None if v.denominator is None else str(present.plain(v.denominator)),
                 "threshold": present.threshold_text(d, v.stage, overrides),
                 "met": None if hidden else v.met,
-                "suppressed": present.suppression_text(d) if hidden else "",
+                "suppressed": present.suppression_text(d, v) if hidden else "",
                 "verified": d.is_verified,
                 "rows": v.rows,
                 "definition_version": v.definition_version,
@@ -571,6 +571,65 @@ def cmd_fitness_export(args: argparse.Namespace) -> int:
         )
     export.write_upload(tests, out)
     print(f"已导出{school.name}{year} {len(tests)} 名学生的体测成绩（国家学生体质健康数据上报格式）：{out}")
+    return 0
+
+
+def print_plan_problems(exc: Any) -> None:
+    print(f"方案文件有 {len(exc.problems)} 处问题，未导入任何内容：", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from tisheng.plan.planfile import PlanFileError, read_plan_file
+
+    try:
+        plan = read_plan_file(args.path)
+    except PlanFileError as exc:
+        print_plan_problems(exc)
+        return 1
+    commitments = plan.all_commitments()
+    print(
+        f"检查通过：{args.path}：{plan.name}（{plan.start_year}—{plan.end_year}），"
+        f"{len(plan.goals)} 个目标、{len(plan.projects)} 个工程、{len(plan.tasks)} 项任务、"
+        f"{len(plan.departments)} 个部门、{len(commitments)} 条承诺。"
+    )
+    return 0
+
+
+def cmd_plan_load(args: argparse.Namespace) -> int:
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource, Role
+    from tisheng.core.models import User
+    from tisheng.plan.loader import load_plan
+    from tisheng.plan.planfile import PlanFileError, read_plan_file
+
+    user = None
+    if args.user:
+        user = User.objects.filter(username=args.user, is_active=True).first()
+        if user is None:
+            raise CliError(f"找不到用户 {args.user}")
+        if user.role != Role.ADMIN:
+            raise CliError(f"用户 {args.user} 不是区管理员：只有区管理员可以导入行动方案")
+    try:
+        plan = read_plan_file(args.path)
+        with acting_as(user, ChangeSource.CLI):
+            result = load_plan(plan)
+    except PlanFileError as exc:
+        print_plan_problems(exc)
+        return 1
+
+    def counted(counter: Any) -> int:
+        return sum(counter.values())
+
+    print(
+        f"已导入：{result.plan.name}（{result.plan.code}）：新建 {counted(result.created)} 行，"
+        f"更新 {counted(result.updated)} 行，删除 {counted(result.deleted)} 行。"
+    )
+    if result.new_departments:
+        print(f"新建的部门：{'、'.join(result.new_departments)}")
+    if not result.changed:
+        print("数据库中的方案与文件一致，没有改动。")
     return 0
 
 
@@ -719,6 +778,30 @@ def build_parser() -> argparse.ArgumentParser:
     fitness_export.add_argument("--user", required=True, help="以哪个账号导出（须能查看该校学生成绩）")
     fitness_export.add_argument("out", metavar="输出文件", help="输出文件：.xlsx 或 .csv（按扩展名）")
     fitness_export.set_defaults(handler=cmd_fitness_export)
+
+    plan = add(
+        "plan", cmd_plan_check, "行动方案文件：检查（check）或导入（load）；格式见 docs/plan-format.md"
+    )
+    plan_sub = plan.add_subparsers(
+        dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
+    )
+    plan_check = plan_sub.add_parser(
+        "check",
+        help="只检查方案文件（不入库），列出全部问题（文件、行号、键和改法）",
+        description="只检查方案文件，不读写数据库。有问题时逐条列出所在的行、键和改法。",
+    )
+    plan_check.add_argument("path", metavar="文件", help="方案文件（YAML），例如 xixia-2021-2025.yaml")
+    plan_check.set_defaults(handler=cmd_plan_check)
+    plan_load = plan_sub.add_parser(
+        "load",
+        help="检查并导入方案文件（一个事务：有任何问题则什么也不导入；重复导入同一文件只做更新）",
+        description="检查并导入方案文件，全部在一个事务中完成：有任何问题则什么也不导入。"
+        "重复导入同一文件只更新有变化的内容，不会重复；文件中没有的目标、任务、承诺会被删除。"
+        "组织中没有的区县和部门会按文件新建。",
+    )
+    plan_load.add_argument("path", metavar="文件", help="方案文件（YAML）")
+    plan_load.add_argument("--user", help="以哪个区管理员账号导入（记入变更记录；缺省记为 system）")
+    plan_load.set_defaults(handler=cmd_plan_load)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -233,7 +233,7 @@ class _LazyValues:
             "denominator": present.plain(v.denominator),
             "met": None if hidden else v.met,
             "suppressed": hidden,
-            "suppressed_text": present.suppression_text(d) if hidden else "",
+            "suppressed_text": present.suppression_text(d, v) if hidden else "",
             "rows": v.rows,
             "detail": v.detail,
             "run": v.run_id,

@@ -122,6 +122,9 @@ class IndicatorValue(models.Model):
     rows = models.PositiveIntegerField(_("rows counted"))
     met = models.BooleanField(_("meets the threshold"), null=True, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    #: withheld outside its school although not a small group itself, because with it shown a withheld
+    #: small group could be worked out by subtraction (:mod:`tisheng.indicators.engine.disclosure`)
+    complementary = models.BooleanField(_("withheld to protect a small group"), default=False)
 
     objects = models.Manager.from_queryset(IndicatorValueQuerySet)()
     access: ClassVar[dict[str, Grant]] = {**DISTRICT_READ, Role.PRINCIPAL: own(VIEW), Role.CLERK: own(VIEW)}

@@ -44,8 +44,15 @@ def display(definition: Definition, value: Decimal | None) -> str:
 # --- small-group suppression (小样本不予显示) ----------------------------------------------------------
 
 
-def suppression_text(definition: Definition) -> str:
-    """What is shown instead of a suppressed value: 少于10人，不予显示."""
+def suppression_text(definition: Definition, value: Any = None) -> str:
+    """What is shown instead of a suppressed value: 少于10人，不予显示; for a value that is not a small
+    group itself but would give one away (``value.complementary``), 可推算小样本，不予显示."""
+    if (
+        value is not None
+        and value.complementary
+        and not definition.small_group(value.rows, value.denominator)
+    ):
+        return "可推算小样本，不予显示"
     return f"少于{definition.min_group}人，不予显示"
 
 
@@ -59,17 +66,19 @@ def viewer_school(viewer: Any) -> int | None:
 
 def is_suppressed(definition: Definition, value: Any, viewer: Any) -> bool:
     """Whether ``value`` (an :class:`~tisheng.indicators.models.IndicatorValue`, or anything with
-    ``denominator``, ``rows`` and ``school_id``) must be withheld from ``viewer``.
+    ``denominator``, ``rows``, ``complementary`` and ``school_id``) must be withheld from ``viewer``.
 
     The one rule of small-group suppression (《学生体质健康》 privacy, issue 5): a value of an indicator
     with ``min_group`` that rests on fewer students (:meth:`Definition.small_group`: the rows counted, and
-    for a ratio or mean the denominator) is shown only to the users of the value's own school; everybody else — another school, the district roles, department
-    users, the public, the command-line exports — sees :func:`suppression_text` instead of the value, its
-    numerator and whether it meets the threshold. Town and district values have no school, so a small
-    town or district group is withheld from everybody. Complementary suppression (a hidden cell that could
-    be derived from a total and the shown cells) is not done.
+    for a ratio or mean the denominator), or that was withheld when stored so that such a value cannot be
+    worked out by subtraction (``complementary``, :mod:`tisheng.indicators.engine.disclosure`), is shown
+    only to the users of the value's own school; everybody else — another school, the district roles,
+    department users, the public, the command-line exports — sees :func:`suppression_text` instead of the
+    value, its numerator and whether it meets the threshold. Town and district values have no school, so
+    a withheld town or district value is withheld from everybody.
     """
-    if not definition.small_group(value.rows, value.denominator):
+    withheld = value.complementary or definition.small_group(value.rows, value.denominator)
+    if not withheld:
         return False
     own = viewer_school(viewer)
     return own is None or value.school_id != own
@@ -83,7 +92,7 @@ def suppressed_q(viewer: Any) -> Q:
     for definition in catalogue().values():
         if definition.min_group:
             groups.setdefault((definition.min_group, definition.kind == "count"), []).append(definition.id)
-    condition = Q(pk__in=[])
+    condition = Q(complementary=True)
     for (minimum, count), ids in groups.items():
         small = Q(rows__lt=minimum) if count else Q(rows__lt=minimum) | Q(denominator__lt=minimum)
         condition |= Q(indicator__in=ids) & small
@@ -168,7 +177,13 @@ def documentation(definition: Definition) -> str:
         ("分子另加条件", definition.numerator_filters.describe() or "—"),
         ("分列", "、".join(DIMENSION_LABELS.get(x, x) for x in definition.dimensions) or "—"),
         *(
-            [("小样本保护", f"少于 {definition.min_group} 名学生的数值只在本校显示")]
+            [
+                (
+                    "小样本保护",
+                    f"少于 {definition.min_group} 名学生的数值只在本校显示；"
+                    "能与合计、其他数值相减推算出这些数值的数值（次级隐藏）同样只在本校显示",
+                )
+            ]
             if definition.min_group
             else []
         ),

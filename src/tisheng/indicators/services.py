@@ -23,7 +23,7 @@ from tisheng.core.models import AcademicYear, District, School, Town, User
 from . import snapshots
 from .catalogue import CATALOGUE_VERSION, catalogue
 from .choices import RunStatus, RunTrigger
-from .engine import Result, compute, connect, open_snapshot
+from .engine import Result, compute, connect, disclosure, open_snapshot
 from .engine.backends import IbisBackend
 from .engine.compute import MYOPIA_SE_INCLUSIVE
 from .models import IndicatorRun, IndicatorValue
@@ -133,6 +133,8 @@ def _store(
     definitions = catalogue()
     schools = dict(School.objects.values_list("code", "id"))
     towns = dict(Town.objects.values_list("code", "id"))
+    town_of_school = dict(School.objects.values_list("code", "town__code"))
+    withheld = disclosure.complementary(results, definitions, town_of_school)
     values = [
         IndicatorValue(
             run=run,
@@ -151,6 +153,7 @@ def _store(
             rows=r.rows,
             met=r.met,
             detail=r.detail,
+            complementary=r.key in withheld,
         )
         for r in results
     ]

@@ -114,7 +114,7 @@ class ValueRow:
     @property
     def shown(self) -> str:
         if self.suppressed:
-            return present.suppression_text(self.definition)
+            return present.suppression_text(self.definition, self.value)
         return present.display(self.definition, self.value.value)
 
     @property

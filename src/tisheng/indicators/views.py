@@ -580,7 +580,15 @@ def value_map(values: QuerySet[IndicatorValue], viewer: Any) -> ValueMap:
     """(indicator, stage, start year) → (value, met) of the all-breakdowns rows, as ``viewer`` may see
     them: a small group's value withheld (:func:`present.is_suppressed`) is (None, None)."""
     rows = values.filter(breakdown="").only(
-        "indicator", "stage", "academic_year__start_year", "value", "met", "denominator", "rows", "school"
+        "indicator",
+        "stage",
+        "academic_year__start_year",
+        "value",
+        "met",
+        "denominator",
+        "rows",
+        "complementary",
+        "school",
     )
     definitions = catalogue()
     out: ValueMap = {}

@@ -136,9 +136,11 @@ def test_the_query_condition_agrees_with_the_rule(
 
     viewer = AnonymousUser() if persona == "anon" else world.users[persona]
     values = IndicatorValue.objects.filter(run=health_values.run)
+    values.filter(pk=health_values.school_b.pk).update(complementary=True)  # 10 students, but withheld
     by_rule = {v.pk for v in values if present.is_suppressed(catalogue()[v.indicator], v, viewer)}
     by_query = set(values.filter(present.suppressed_q(viewer)).values_list("pk", flat=True))
     assert by_query == by_rule and health_values.small_cell.pk in by_rule
+    assert (health_values.school_b.pk in by_rule) is (persona not in ("principal_b",))
 
 
 def test_the_met_filter_does_not_reveal_a_withheld_value(
@@ -168,3 +170,58 @@ def json_of(response: object) -> dict:
     import json
 
     return json.loads(response.content)  # type: ignore[attr-defined]
+
+
+def test_a_computation_also_withholds_what_would_give_a_small_group_away(
+    client_for: Callable[[str], Client], world: World
+) -> None:
+    """School A tests 18 boys and 7 girls of 一年级: the girls are a small group, and the boys' value is
+    withheld too (complementary suppression), since the school's total less the boys would be the girls."""
+    from decimal import Decimal
+
+    from tests.health.web.data import fitness
+    from tisheng.health import choices as c
+    from tisheng.indicators import services
+    from tisheng.indicators.models import IndicatorValue
+
+    for i in range(25):
+        fitness(
+            world,
+            world.year,
+            world.school_a,
+            f"L20180000001{i:02d}",
+            grade=11,
+            class_code="1",
+            sex="M" if i < 18 else "F",
+            bmi=Decimal("15.0"),
+            bmi_band=c.BmiBand.NORMAL,
+            item_scores={"bmi": 100},
+            standard_score=Decimal("85.00"),
+            total=Decimal("85.00"),
+            level=c.FitnessLevel.GOOD if i % 2 else c.FitnessLevel.PASS,
+        )
+    run = services.compute_year(2025)
+    values = IndicatorValue.objects.filter(run=run, indicator=GOOD_RATE, school=world.school_a, stage="")
+    flags = {v.breakdown: (v.rows, v.complementary) for v in values}
+    assert flags[""] == (25, False)
+    assert flags["sex=F"] == (7, False)  # a small group: withheld by the rule itself
+    assert flags["sex=M"] == (18, True)
+    assert flags["grade=11,sex=M"] == (18, True)
+    assert flags["grade=11"] == (25, False)
+
+    url = f"/api/indicator-values?indicator={GOOD_RATE}&year=2025&level=school&limit=500"
+    district = {
+        v["breakdown"]: v for v in json_of(client_for("inspector").get(url))["items"] if v["stage"] == ""
+    }
+    assert district["sex=M"]["suppressed"] and district["sex=M"]["value"] is None
+    assert not district[""]["suppressed"] and district[""]["value"] is not None
+    own = {v["breakdown"]: v for v in json_of(client_for("clerk_a").get(url))["items"] if v["stage"] == ""}
+    assert not own["sex=M"]["suppressed"] and own["sex=M"]["value"] is not None
+
+
+def test_a_complementary_value_says_why_it_is_withheld(world: World, health_values: HealthValues) -> None:
+    definition = catalogue()[GOOD_RATE]
+    shielding = health_values.school_b  # 10 students: not a small group itself
+    shielding.complementary = True
+    assert present.suppression_text(definition, shielding) == "可推算小样本，不予显示"
+    assert present.suppression_text(definition, health_values.school_a) == SUPPRESSED
