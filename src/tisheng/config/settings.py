@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tisheng.intake",
     "tisheng.health",
     "tisheng.indicators",
+    "tisheng.plan",
     "tisheng.web",
     "tisheng.api",
     "tisheng.demo",

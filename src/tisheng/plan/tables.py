@@ -1,0 +1,70 @@
+"""The declared tables of the plan pages (STYLE §5): plans, tasks, and a task's or goal's commitments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from tisheng.core.choices import Stage
+from tisheng.plan.models import Commitment, Plan, Task
+from tisheng.plan.present import indicator_name
+from tisheng.web.tables import Column, Table
+
+
+def label(model: type[Any], field: str) -> Any:
+    return model._meta.get_field(field).verbose_name
+
+
+class PlanTable(Table):
+    columns = (
+        Column("name", label(Plan, "name"), link=True, order_by="name"),
+        Column("district", label(Plan, "district"), accessor="district.name", order_by="district__code"),
+        Column("period", _("Period"), order_by="start_year"),
+        Column("source_title", label(Plan, "source_title")),
+        Column("task_count", _("Tasks"), numeric=True, order_by="task_count"),
+    )
+    default_order = "-start_year"
+    select_related = ("district",)
+
+
+class TaskTable(Table):
+    columns = (
+        Column("number", label(Task, "number"), numeric=True, order_by="number"),
+        Column("title", label(Task, "title"), link=True, order_by="title"),
+        Column("project", label(Task, "project"), accessor="project.title", order_by="project__number"),
+        Column("lead", _("Lead units"), accessor="lead_names"),
+        Column("others", _("Responsible and cooperating units"), accessor="other_names"),
+        Column("commitment_count", _("Commitments"), numeric=True, order_by="commitment_count"),
+    )
+    default_order = "number"
+    select_related = ("project", "plan")
+    prefetch_related = ("department_links",)
+
+
+def indicator_cell(row: Commitment) -> SafeString | str:
+    if not row.indicator_id:
+        return ""
+    name = indicator_name(row.indicator_id)
+    stage = f"（{Stage(row.stage).label}）" if row.stage else ""
+    url = reverse("indicators:detail", args=[row.indicator_id])
+    return format_html('<a href="{}">{}</a>{}', url, name, stage)
+
+
+def clause_cell(row: Commitment) -> SafeString:
+    return format_html("<q>{}</q>", row.clause)
+
+
+class CommitmentTable(Table):
+    columns = (
+        Column("kind", label(Commitment, "kind")),
+        Column("title", label(Commitment, "title")),
+        Column("target", _("Target"), accessor="target_text"),
+        Column("deadline_year", label(Commitment, "deadline_year"), numeric=True),
+        Column("indicator", label(Commitment, "indicator_id"), render=indicator_cell),
+        Column("clause", label(Commitment, "clause"), render=clause_cell),
+    )
+    default_order = "position"

@@ -1,0 +1,14 @@
+"""The plan pages, mounted at /plan/: the plans, one plan, the tasks and one task."""
+
+from django.urls import path
+
+from tisheng.plan import views
+
+app_name = "plan"
+
+urlpatterns = [
+    path("", views.PlanListView.as_view(), name="list"),
+    path("<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
+    path("tasks/", views.TaskListView.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task"),
+]

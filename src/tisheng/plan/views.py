@@ -1,0 +1,108 @@
+"""The plan pages, mounted at /plan/: the plans (行动方案), one plan with its goals and their
+commitments, its 工程 with their tasks, each task's lead and other departments; the tasks as a
+declared, filterable list; and one task with its clause text, departments and commitments.
+
+A plan is a public document: every signed-in role reads all of it (``PLAN_READ``); an anonymous visitor
+is sent to sign in. Every read still goes through ``restrict(user, "view")``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tisheng.core.permissions import VIEW
+from tisheng.plan import choices as c
+from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
+from tisheng.plan.models import Commitment, Goal, Plan, Project, Task, TaskDepartment
+from tisheng.plan.tables import CommitmentTable, PlanTable, TaskTable
+from tisheng.web.views import ObjectDetailView, ObjectListView
+
+
+def tasks_with_counts(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    return queryset.annotate(commitment_count=Count("commitments", distinct=True))
+
+
+class PlanListView(ObjectListView):
+    model = Plan
+    filterset_class = PlanFilterSet
+    table_class = PlanTable
+    title = _("Action plans")
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return super().get_queryset().annotate(task_count=Count("tasks"))
+
+
+class PlanDetailView(ObjectDetailView):
+    """A plan: its goals with their commitments, its 工程 each with a table of its tasks, and the
+    plan's own commitments (组织实施)."""
+
+    model = Plan
+    template_name = "plan/plan_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        plan: Plan = context["object"]
+        user = self.request.user
+        commitments = Commitment.objects.restrict(user, VIEW).order_by("position")
+        goals = (
+            Goal.objects.restrict(user, VIEW)
+            .filter(plan=plan)
+            .prefetch_related(Prefetch("commitments", queryset=commitments))
+        )
+        tasks = tasks_with_counts(Task.objects.restrict(user, VIEW).filter(plan=plan))
+        projects = Project.objects.restrict(user, VIEW).filter(plan=plan)
+        by_project: dict[int, list[Task]] = {}
+        for task in TaskTable.prepare(tasks, None):
+            by_project.setdefault(task.project_id, []).append(task)
+        context.update(
+            goals=[(goal, CommitmentTable(goal.commitments.all())) for goal in goals],
+            projects=[(project, TaskTable(by_project.get(project.pk, []))) for project in projects],
+            own_commitments=CommitmentTable(commitments.filter(plan=plan, goal=None, task=None)),
+            task_total=sum(len(rows) for rows in by_project.values()),
+            tasks_url_query=f"?plan={plan.pk}",
+        )
+        return context
+
+
+class TaskListView(ObjectListView):
+    model = Task
+    filterset_class = TaskFilterSet
+    table_class = TaskTable
+    title = _("Plan tasks")
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return tasks_with_counts(super().get_queryset())
+
+
+class TaskDetailView(ObjectDetailView):
+    """A task: its clause text, its departments by role (as the text names them) and its commitments,
+    a project's milestones with them."""
+
+    model = Task
+    template_name = "plan/task_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        task: Task = context["object"]
+        user = self.request.user
+        links = TaskDepartment.objects.restrict(user, VIEW).filter(task=task).select_related("department")
+        commitments = (
+            Commitment.objects.restrict(user, VIEW)
+            .filter(task=task)
+            .prefetch_related("milestones")
+            .order_by("position")
+        )
+        context.update(
+            roles=[
+                (role.label, [link for link in links if link.role == role])
+                for role in c.DepartmentRole
+                if any(link.role == role for link in links)
+            ],
+            commitments=CommitmentTable(commitments),
+            projects=[cm for cm in commitments if cm.kind == c.CommitmentKind.PROJECT],
+            recurring=[cm for cm in commitments if cm.kind == c.CommitmentKind.RECURRING],
+        )
+        return context
