@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,18 @@ def test_int_checks_type_and_range(monkeypatch: pytest.MonkeyPatch) -> None:
         env.env_int("TISHENG_LOGIN_MAX_FAILURES", 5, minimum=1)
     monkeypatch.setenv("TISHENG_LOGIN_MAX_FAILURES", "7")
     assert env.env_int("TISHENG_LOGIN_MAX_FAILURES", 5, minimum=1) == 7
+
+
+def test_decimal_is_exact_and_checks_type_and_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "TISHENG_TRAJECTORY_TOLERANCE_PP"
+    monkeypatch.delenv(name, raising=False)
+    assert env.env_decimal(name, Decimal("2.0")) == Decimal("2.0")
+    monkeypatch.setenv(name, "1.5")
+    assert env.env_decimal(name, Decimal("2.0"), minimum=Decimal(0)) == Decimal("1.5")
+    for raw, message in [("abc", "不是数字"), ("NaN", "不是有限的数字"), ("-1", "最小值"), ("101", "最大值")]:
+        monkeypatch.setenv(name, raw)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env.env_decimal(name, Decimal("2.0"), minimum=Decimal(0), maximum=Decimal(100))
 
 
 def test_undocumented_variable_is_refused() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +41,10 @@ DOCUMENTED: dict[str, str] = {
     ),
     "TISHENG_MYOPIA_SE_INCLUSIVE": (
         "筛查性近视的等效球镜界值：true（缺省）为 SE ≤ −0.50 D（适宜技术指南），false 为 SE < −0.50 D（WS/T 663，未核实）"
+    ),
+    "TISHENG_TRAJECTORY_POINTS": "按趋势研判规划目标时，用最近几个有数据的年份做最小二乘外推（1–10），缺省 3",
+    "TISHENG_TRAJECTORY_TOLERANCE_PP": (
+        "按趋势研判时百分比目标的容差（百分点，≥ 0）：预计值差距不超过它为黄、超过为红，缺省 2.0"
     ),
 }
 
@@ -81,6 +86,26 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
         number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是整数") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"环境变量 {name}={number} 小于允许的最小值 {minimum}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"环境变量 {name}={number} 大于允许的最大值 {maximum}")
+    return number
+
+
+def env_decimal(
+    name: str, default: Decimal, *, minimum: Decimal | None = None, maximum: Decimal | None = None
+) -> Decimal:
+    """A decimal number setting (exact: no float rounding)."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是数字") from None
+    if not number.is_finite():
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是有限的数字")
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"环境变量 {name}={number} 小于允许的最小值 {minimum}")
     if maximum is not None and number > maximum:

@@ -7,6 +7,7 @@ SQLite is the embedded default (a file in the data folder, busy timeout, immedia
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -151,6 +152,13 @@ THRESHOLD_OVERRIDES = env.env_json("TISHENG_THRESHOLD_OVERRIDES", {})
 #: 筛查性近视 at SE exactly −0.50 D: true counts it (≤ −0.50 D, 适宜技术指南), false does not (< −0.50 D)
 MYOPIA_SE_INCLUSIVE = env.env_bool("TISHENG_MYOPIA_SE_INCLUSIVE", True)
 INDICATOR_SNAPSHOT_DIR = DATA_DIR / "snapshots"  # frozen Parquet snapshots, one folder per 学年 and content
+
+# Plan: the trajectory status rule (tisheng.plan.trajectory): how many latest years the projection
+# uses, and the tolerance (percentage points) between 黄 at risk and 红 off track
+TRAJECTORY_POINTS = env.env_int("TISHENG_TRAJECTORY_POINTS", 3, minimum=1, maximum=10)
+TRAJECTORY_TOLERANCE_PP = env.env_decimal(
+    "TISHENG_TRAJECTORY_TOLERANCE_PP", Decimal("2.0"), minimum=Decimal(0), maximum=Decimal(100)
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
