@@ -43,6 +43,7 @@ def test_help_lists_every_command(capsys) -> None:
         "indicators",
         "catalogue",
         "fitness",
+        "plan",
         "manage",
     }
     for command in commands:

@@ -34,6 +34,7 @@ from tisheng.core.filters import DepartmentFilterSet, SchoolFilterSet, SchoolGro
 from tisheng.health.filters import FitnessTestFilterSet, VisionScreeningFilterSet, WuxiangRecordFilterSet
 from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilterSet
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
+from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
 
 EXPECTED_OPERATIONS = {
     ("get", "/api/schools"),
@@ -51,6 +52,10 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/indicators/{indicator_id}"),
     ("get", "/api/indicator-values"),
     ("get", "/api/indicator-runs"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{plan_id}"),
+    ("get", "/api/plan-tasks"),
+    ("get", "/api/plan-tasks/{task_id}"),
 }
 #: The read endpoints of the data sets (tisheng.api.census): a list and a record of each.
 DATA_SETS = {
@@ -132,6 +137,8 @@ def test_operation_ids_are_short_and_unique(schema: dict[str, Any]) -> None:
         ("/api/departments", DepartmentFilterSet),
         ("/api/indicator-values", IndicatorValueFilterSet),
         ("/api/indicator-runs", IndicatorRunFilterSet),
+        ("/api/plans", PlanFilterSet),
+        ("/api/plan-tasks", TaskFilterSet),
     ],
 )
 def test_list_filters_are_declared(schema: dict[str, Any], path: str, filterset_class: type) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PERSONAS, World
+from tests.plan.conftest import small_plan
 
 OK, NOT_FOUND, FORBIDDEN = 200, 404, 403
 
@@ -80,6 +81,11 @@ PAGES: list[Page] = [
         {p: FORBIDDEN for p in ("admin", "inspector", "leader", "dept_user")},
     ),
     ("五项管理 records", lambda w: reverse("health:wuxiang-list"), {}),
+    # the plan is a public document: every signed-in role reads it (the small test plan, loaded on use)
+    ("plans", lambda w: reverse("plan:list"), {}),
+    ("plan", lambda w: reverse("plan:plan", args=[small_plan().pk]), {}),
+    ("plan tasks", lambda w: reverse("plan:task-list"), {}),
+    ("plan task", lambda w: reverse("plan:task", args=[small_plan().tasks.get(number=1).pk]), {}),
     (
         "change log",
         lambda w: reverse("audit-log"),

@@ -12,7 +12,15 @@ import pytest
 from tests.plan.conftest import OTHER, XIXIA, source_text
 from tisheng.indicators.catalogue import catalogue
 from tisheng.plan import choices as c
-from tisheng.plan.planfile import PlanData, PlanFileError, Problem, parse_plan_text, read_plan_file
+from tisheng.plan.planfile import (
+    PLAN_SCHEMA,
+    PlanData,
+    PlanFileError,
+    Problem,
+    Spec,
+    parse_plan_text,
+    read_plan_file,
+)
 
 UNIT_LINE = re.compile(r"^(牵头单位|责任单位|配合单位)：(.+)$")
 TASK_LINE = re.compile(r"^(\d+)\.(.+?)。")
@@ -349,3 +357,33 @@ def test_every_problem_is_collected() -> None:
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PlanFileError, match="文件不存在"):
         read_plan_file(tmp_path / "nowhere.yaml")
+
+
+# --- the documentation --------------------------------------------------------------------------------
+
+DOC = Path(__file__).parents[2] / "docs" / "plan-format.md"
+
+
+def schema_keys(spec: Spec) -> set[str]:
+    keys = set(spec.fields)
+    for field in spec.fields.values():
+        keys |= schema_keys(field)
+    if spec.item is not None:
+        keys |= schema_keys(spec.item)
+    return keys
+
+
+def test_every_key_and_choice_is_documented() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for key in schema_keys(PLAN_SCHEMA):
+        assert f"`{key}`" in doc or f"{key}:" in doc, key
+    for choices in (c.CommitmentKind, c.Comparator, c.Frequency, c.SchoolAction, c.MilestoneStage):
+        for value in choices.values:
+            assert value in doc, value
+
+
+def test_the_documented_example_passes_the_checks() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    example = doc.split("## 示例", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    plan = parse_plan_text(example, "docs/plan-format.md")
+    assert plan.code == "jinfeng-2023-2027" and len(plan.all_commitments()) == 2

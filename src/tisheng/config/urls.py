@@ -12,6 +12,7 @@ urlpatterns = [
     path("census/", include("tisheng.census.urls")),
     path("indicators/", include("tisheng.indicators.urls")),
     path("health/", include("tisheng.health.urls")),
+    path("plan/", include("tisheng.plan.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from tisheng.core.models import Department, School, SchoolGroup, Town
 from tisheng.core.permissions import VIEW, can_any
 from tisheng.indicators.models import IndicatorValue
 from tisheng.intake.models import Submission
+from tisheng.plan.models import Plan
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ NAVIGATION = (
     NavItem(_("Activity records"), "census:activity-list", Activity),
     NavItem(_("Indicators"), "indicators:list"),
     NavItem(_("Student health"), "health:home", IndicatorValue),
+    NavItem(_("Action plan"), "plan:list", Plan),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )
