@@ -52,7 +52,11 @@ def test_plan_detail(client_for, world: World) -> None:
     )
     assert float(fitness["target_value"]) == 50
     assert [len(project["tasks"]) for project in data["projects"]] == [4, 8, 5, 6, 6]
-    assert [cm["key"] for cm in data["commitments"]][0] == "plan-hearings"
+    assert [cm["key"] for cm in data["commitments"]] == [
+        "plan-hearings",
+        "plan-department-assessment",
+        "plan-accountability",
+    ]
 
 
 def test_task_detail_and_list_filters(client_for, world: World) -> None:

@@ -189,3 +189,30 @@ def test_read_plan_file_and_load_are_separate(world: World) -> None:
     before = counts()
     read_plan_file(XIXIA)
     assert counts() == before
+
+
+def test_a_commitment_moved_to_another_task_is_updated_not_recreated(world: World, tmp_path: Path) -> None:
+    """Task 3 is dropped and its qualitative commitment moves to task 2: the same row, updated."""
+    load(OTHER)
+    committees = Commitment.objects.get(key="t3-committees")
+    text = OTHER.read_text(encoding="utf-8")
+    task3 = text[
+        text.index("  - number: 3\n    project: 1") : text.index("commitments:\n  - key: plan-hearings")
+    ]
+    moved = text.replace(task3, "").replace(
+        "          - {name: 金凤区第二中学, count: 8}\n",
+        "          - {name: 金凤区第二中学, count: 8}\n"
+        "      - key: t3-committees\n        kind: qualitative\n        title: 建立家长委员会\n"
+        "        clause: 建设标准化考场20个\n",
+    )
+    path = tmp_path / "moved.yaml"
+    path.write_text(moved, encoding="utf-8")
+    result = load(path)
+    assert result.deleted == {"task": 1, "commitment": 1}  # t3-parent-meetings goes
+    # the task's department goes with it, and its deletion is in the audit trail too
+    assert not TaskDepartment.objects.filter(task__plan=result.plan, task__number=3).exists()
+    kind = ContentType.objects.get_for_model(TaskDepartment)
+    assert ChangeRecord.objects.filter(content_type=kind, action=AuditAction.DELETE).count() == 1
+    committees.refresh_from_db()
+    assert committees.task.number == 2 and committees.clause == "建设标准化考场20个"
+    assert not Task.objects.filter(plan=result.plan, number=3).exists()

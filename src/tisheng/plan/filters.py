@@ -17,7 +17,9 @@ ALL = _("All")
 
 class PlanFilterSet(SearchFilterSet):
     search_fields = ("name", "code", "source_title")
-    district = df.ModelChoiceFilter(queryset=visible(District), label=_("District"))
+    district = df.ModelChoiceFilter(
+        queryset=visible(District), label=Plan._meta.get_field("district").verbose_name
+    )
     year = df.NumberFilter(method="filter_year", label=_("Year within the plan period"))
 
     class Meta:

@@ -213,11 +213,6 @@ class _Loader:
                 if link is not None:
                     kept.append(link.pk)
             self.delete_missing(TaskDepartment.objects.filter(task=row).exclude(pk__in=kept).order_by("pk"))
-        self.delete_missing(Task.objects.filter(plan=plan).exclude(number__in=list(tasks)).order_by("pk"))
-        self.delete_missing(Goal.objects.filter(plan=plan).exclude(number__in=list(goals)).order_by("pk"))
-        self.delete_missing(
-            Project.objects.filter(plan=plan).exclude(number__in=list(projects)).order_by("pk")
-        )
         position = 0
         owners: list[tuple[Goal | None, Task | None, list[Any]]] = [
             (goals.get(goal.number), None, goal.commitments) for goal in data.goals
@@ -228,6 +223,12 @@ class _Loader:
             for commitment in commitments:
                 position += 1
                 self.commitment(plan, goal, task, commitment, position)
+        # last, so a commitment the file moves to another goal or task is updated, not cascaded away
+        self.delete_missing(Task.objects.filter(plan=plan).exclude(number__in=list(tasks)).order_by("pk"))
+        self.delete_missing(Goal.objects.filter(plan=plan).exclude(number__in=list(goals)).order_by("pk"))
+        self.delete_missing(
+            Project.objects.filter(plan=plan).exclude(number__in=list(projects)).order_by("pk")
+        )
         if self.problems:
             return None
         return LoadResult(plan, self.created, self.updated, self.deleted, self.new_departments)
