@@ -1,0 +1,170 @@
+"""The status (红黄绿) of a plan's commitments, tasks and goals, from the stored indicator values.
+
+Like every page that shows an indicator, the status reads the current computed values
+(:class:`~tisheng.indicators.models.IndicatorValue`), never the raw facts (ARCHITECTURE.md). Each
+commitment linked to a catalogue indicator gets its district values of every 学年, and:
+
+* an **indicator target** (``>=``, ``<=``, ``=``, 逐年下降) and a **count target** (at least
+  ``target_count``; e.g. 自治区级德育示范校 5 所 from ``recognition.moral_education_school``,
+  breakdown ``level=region``) are judged by the trajectory rule (:mod:`tisheng.plan.trajectory`:
+  projection to the deadline from the last N years, tolerance, overdue);
+* a **recurring duty** with an indicator (the share of schools that did it in the period, e.g.
+  ``family.parent_meeting_rate``) holds every year, so it is judged on the latest year: 绿 when every
+  school did it (100%), 黄 when the share is within the trajectory tolerance of 100%, 红 below;
+* a commitment without an indicator (projects, qualitative commitments, duties with no activity
+  indicator) has no figure to judge: it is 无数据 and says so, and is followed through progress
+  reports.
+
+A task's status and a goal's are rolled up from their commitments (:func:`trajectory.roll_up`: 红 if any
+is 红, else 黄, else 绿). Values withheld as small groups are district values here, which are never small
+at district scale; a withheld one (a district of fewer than 10 tested students) is left out like a
+missing year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tisheng.core.models import AcademicYear
+from tisheng.indicators import present
+from tisheng.indicators.catalogue import Definition, catalogue
+from tisheng.indicators.models import IndicatorValue
+
+from . import choices as c
+from .models import Commitment, Goal, Plan, Task
+from .trajectory import Status, Target, Trajectory, TrajectoryRule, assess, roll_up
+
+FULL = Decimal(100)
+
+
+@dataclass(frozen=True)
+class CommitmentStatus:
+    """A commitment's status and the one sentence that explains it."""
+
+    status: Status
+    reason: str
+    trajectory: Trajectory | None = None
+    #: the district values the verdict read, oldest first: (学年, value or None)
+    history: tuple[tuple[int, Decimal | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    """Every commitment's status in one plan, and the roll-ups of its tasks and goals."""
+
+    commitments: Mapping[int, CommitmentStatus]
+    tasks: Mapping[int, Status]
+    goals: Mapping[int, Status]
+
+    def of_task(self, task: Task) -> Status:
+        return self.tasks.get(task.pk, Status.UNKNOWN)
+
+    def of_goal(self, goal: Goal) -> Status:
+        return self.goals.get(goal.pk, Status.UNKNOWN)
+
+
+def _histories(
+    plan: Plan, commitments: Iterable[Commitment], definitions: Mapping[str, Definition]
+) -> dict[tuple[str, str, str], list[tuple[int, Decimal | None]]]:
+    """(indicator, stage, breakdown) → the district's current value of every 学年, in one query."""
+    wanted = {x.indicator_id for x in commitments if x.indicator_id in definitions}
+    rows = (
+        IndicatorValue.objects.current()
+        .filter(indicator__in=wanted, level="district", org_code=plan.district.code)
+        .select_related("academic_year")
+        .order_by("academic_year__start_year")
+    )
+    out: dict[tuple[str, str, str], list[tuple[int, Decimal | None]]] = defaultdict(list)
+    for v in rows:
+        hidden = present.is_suppressed(definitions[v.indicator], v, None)
+        # stored with ten decimals: normalised, so the sentence writes a count of 4 as 4, not 4.00
+        value = None if hidden or v.value is None else v.value.normalize()
+        out[(v.indicator, v.stage, v.breakdown)].append((v.academic_year.start_year, value))
+    return out
+
+
+def _no_figure(commitment: Commitment) -> CommitmentStatus:
+    if commitment.indicator_id:
+        return CommitmentStatus(Status.UNKNOWN, f"指标 {commitment.indicator_id} 不在指标目录中，无法研判")
+    kind = c.CommitmentKind(commitment.kind)
+    if kind == c.CommitmentKind.PROJECT:
+        return CommitmentStatus(Status.UNKNOWN, "工程项目按里程碑和进度报告跟踪，暂无可计算的数据")
+    return CommitmentStatus(Status.UNKNOWN, "该承诺没有对应的统计指标，按进度报告跟踪")
+
+
+def _recurring(
+    commitment: Commitment,
+    definition: Definition,
+    history: list[tuple[int, Decimal | None]],
+    rule: TrajectoryRule,
+) -> CommitmentStatus:
+    known = [(year, value) for year, value in history if value is not None]
+    if not known:
+        return CommitmentStatus(Status.UNKNOWN, f"{definition.name_zh}没有数据", None, tuple(history))
+    year, value = known[-1]
+    shown = f"{value.quantize(Decimal('0.1'))}%"
+    if value >= FULL:
+        return CommitmentStatus(
+            Status.GREEN, f"{year}年所有学校均已做到（{definition.name_zh}{shown}）", None, tuple(history)
+        )
+    status = Status.YELLOW if FULL - value <= rule.tolerance_pp else Status.RED
+    reason = f"{year}年{definition.name_zh}为{shown}，未达到每所学校都做到的要求"
+    return CommitmentStatus(status, reason, None, tuple(history))
+
+
+def commitment_status(
+    commitment: Commitment,
+    history: list[tuple[int, Decimal | None]],
+    definition: Definition,
+    rule: TrajectoryRule,
+    as_of: int | None,
+) -> CommitmentStatus:
+    """One commitment's status from its indicator's district ``history``."""
+    if commitment.kind == c.CommitmentKind.RECURRING:
+        return _recurring(commitment, definition, history, rule)
+    if commitment.kind == c.CommitmentKind.COUNT and commitment.target_count is not None:
+        target = Target(">=", Decimal(commitment.target_count), commitment.deadline_year, definition.unit_zh)
+    elif commitment.kind == c.CommitmentKind.INDICATOR and commitment.comparator:
+        value = commitment.target_value
+        target = Target(commitment.comparator, value, commitment.deadline_year, definition.unit_zh)
+    else:
+        return _no_figure(commitment)
+    trajectory = assess(target, history, rule=rule, as_of=as_of, name=definition.name_zh)
+    return CommitmentStatus(trajectory.status, trajectory.reason, trajectory, tuple(history))
+
+
+def plan_status(plan: Plan, *, rule: TrajectoryRule | None = None, as_of: int | None = None) -> PlanStatus:
+    """The status of every commitment of ``plan``, and of its tasks and goals. ``as_of`` (the current
+    学年, by default the latest one the database has) lets a deadline pass before its data arrive."""
+    rule = rule or TrajectoryRule.from_settings()
+    if as_of is None:
+        as_of = AcademicYear.objects.order_by("-start_year").values_list("start_year", flat=True).first()
+    definitions = catalogue()
+    commitments = list(plan.commitments.all())
+    histories = _histories(plan, commitments, definitions)
+    statuses: dict[int, CommitmentStatus] = {}
+    for commitment in commitments:
+        definition = definitions.get(commitment.indicator_id)
+        if definition is None:
+            statuses[commitment.pk] = _no_figure(commitment)
+            continue
+        if commitment.deadline_year is None and commitment.kind != c.CommitmentKind.RECURRING:
+            statuses[commitment.pk] = CommitmentStatus(Status.UNKNOWN, "该承诺没有完成期限，无法按趋势研判")
+            continue
+        history = histories.get((commitment.indicator_id, commitment.stage, commitment.breakdown), [])
+        statuses[commitment.pk] = commitment_status(commitment, history, definition, rule, as_of)
+    by_task: dict[int, list[Status]] = defaultdict(list)
+    by_goal: dict[int, list[Status]] = defaultdict(list)
+    for commitment in commitments:
+        if commitment.task_id is not None:
+            by_task[commitment.task_id].append(statuses[commitment.pk].status)
+        if commitment.goal_id is not None:
+            by_goal[commitment.goal_id].append(statuses[commitment.pk].status)
+    return PlanStatus(
+        statuses,
+        {task: roll_up(s) for task, s in by_task.items()},
+        {goal: roll_up(s) for goal, s in by_goal.items()},
+    )
