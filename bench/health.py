@@ -219,19 +219,19 @@ def fitness_definitions() -> list[Any]:
 
 
 def _coded(column: pa.ChunkedArray, codes: dict[str, str]) -> pa.Array:
-    """A scorer column of Chinese labels (dictionary-encoded or not) as the stored codes, "" for null:
-    the few dictionary labels are renamed, the rows only re-indexed."""
+    """A scorer column of Chinese labels (dictionary-encoded or not) as the stored codes, "" for null,
+    kept dictionary-encoded: the few dictionary labels are renamed, the rows only re-indexed."""
     array = column.combine_chunks()
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
-    labels = pa.array([str(codes[x]) for x in array.dictionary.to_pylist()], pa.string())
-    coded = pa.DictionaryArray.from_arrays(array.indices, labels).cast(pa.string())
-    return pc.fill_null(coded, "")
+    labels = [str(codes[x]) for x in array.dictionary.to_pylist()]
+    indices = pc.fill_null(array.indices, len(labels))  # null → the extra label ""
+    return pa.DictionaryArray.from_arrays(indices, pa.array([*labels, ""], pa.string()))
 
 
 def _from_codes(index: np.ndarray, labels: list[str]) -> pa.Array:
-    """Strings from small integer ``index`` into ``labels`` (dictionary decode)."""
-    return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(labels, pa.string())).cast(pa.string())
+    """Strings from small integer ``index`` into ``labels``, dictionary-encoded."""
+    return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(labels, pa.string()))
 
 
 def fitness_table(students: pa.Table, scored: pa.Table) -> pa.Table:
@@ -244,12 +244,12 @@ def fitness_table(students: pa.Table, scored: pa.Table) -> pa.Table:
         "stage": _from_codes((grade // 10 - 1).astype(np.int8), ["primary", "junior", "senior"]),
         "grade": students["grade"].cast(pa.int32()),
         "sex": _from_codes(students["sex"].to_numpy() - 1, ["M", "F"]),
-        "status": scored["status"].cast(pa.string()),
+        "status": scored["status"].combine_chunks(),
         "level": _coded(scored["level"], LEVEL_FROM_ZH),
         "total_centi": scored["total_x100"].cast(pa.int64()),
         "bmi_band": _coded(scored["bmi_band"], BMI_BAND_FROM_ZH),
     }
-    return pa.table(columns, schema=TABLES["fitness"])
+    return conform("fitness", pa.table(columns))
 
 
 def snapshot_tables(towns: pa.Table, schools: pa.Table, fitness: pa.Table) -> dict[str, pa.Table]:

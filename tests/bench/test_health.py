@@ -74,7 +74,14 @@ def test_fitness_table_has_the_engine_schema_and_codes(
 ) -> None:
     students = population["students"]
     table = health.fitness_table(students, scored)
-    assert table.schema == TABLES["fitness"] and table.num_rows == students.num_rows
+    assert table.num_rows == students.num_rows
+    # the engine's schema, with the code columns kept dictionary-encoded (the values are the same)
+    assert table.schema.names == TABLES["fitness"].names
+    for field in TABLES["fitness"]:
+        kind = table.schema.field(field.name).type
+        assert (kind.value_type if pa.types.is_dictionary(kind) else kind) == field.type, field.name
+    assert pa.types.is_dictionary(table.schema.field("level").type)
+    assert table.cast(TABLES["fitness"]).schema == TABLES["fitness"]
     rows = table.to_pylist()
     labels = {"优秀": "excellent", "良好": "good", "及格": "pass", "不及格": "fail", None: ""}
     bands = {"正常": "normal", "低体重": "underweight", "超重": "overweight", "肥胖": "obese", None: ""}

@@ -600,3 +600,43 @@ def test_fitness_indicators_from_an_arrow_table(on_duckdb: Computation) -> None:
     assert fraction(
         by_key[("health.fitness_excellent_good_rate", "school", str(fx.P1), "primary", "grade=13")]
     ) == (5, 10)
+
+
+def test_a_dictionary_encoded_code_column_stays_encoded_and_reads_back_as_text(tmp_path: Path) -> None:
+    """``conform`` keeps a dictionary-encoded column of the schema's type as it is (no decode), and the
+    snapshot written from it reads back with the schema's types and the same values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tisheng.indicators.engine.schema import TABLES
+    from tisheng.indicators.engine.snapshot import SnapshotError, conform
+
+    sex = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int8()), pa.array(["M", "F"]))
+    columns = {f.name: pa.nulls(3, f.type) for f in TABLES["fitness"]}
+    columns["sex"] = sex
+    table = conform("fitness", pa.table(columns))
+    assert pa.types.is_dictionary(table.schema.field("sex").type)
+    assert table["sex"].to_pylist() == ["M", "F", "M"]
+    with pytest.raises(SnapshotError, match="缺少列"):
+        conform("fitness", pa.table({"sex": sex}))
+    pq.write_table(table, tmp_path / "fitness.parquet")
+    back = pq.read_table(tmp_path / "fitness.parquet", schema=TABLES["fitness"])
+    assert back.schema == TABLES["fitness"] and back["sex"].to_pylist() == ["M", "F", "M"]
+
+
+def test_the_content_id_does_not_depend_on_the_encoding() -> None:
+    import pyarrow as pa
+
+    from tisheng.indicators.engine.schema import TABLES
+    from tisheng.indicators.engine.snapshot import conform, content_id
+
+    columns = {f.name: pa.nulls(3, f.type) for f in TABLES["fitness"]}
+    columns["sex"] = pa.array(["M", "F", "M"])
+    plain = conform("fitness", pa.table(columns))
+    columns["sex"] = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int8()), pa.array(["M", "F"]))
+    encoded = conform("fitness", pa.table(columns))
+    assert content_id({"fitness": encoded}, {}) == content_id({"fitness": plain}, {})
+    columns["sex"] = pa.array(["M", "F", "F"])
+    assert content_id({"fitness": conform("fitness", pa.table(columns))}, {}) != content_id(
+        {"fitness": plain}, {}
+    )

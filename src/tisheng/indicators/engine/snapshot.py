@@ -86,7 +86,24 @@ def conform(name: str, table: pa.Table) -> pa.Table:
     missing = [f.name for f in schema if f.name not in table.column_names]
     if missing:
         raise SnapshotError(f"快照表“{TABLE_LABELS[name]}”（{name}）缺少列：{', '.join(missing)}")
-    return table.select(schema.names).cast(schema)
+    # a dictionary-encoded column of the field's type stays encoded (the same values: Parquet stores
+    # strings dictionary-encoded anyway, and every reader gets the field's type back); decoding ten
+    # million codes into strings only to encode them again costs a second at province scale
+    fields = [
+        pa.field(f.name, table.schema.field(f.name).type, f.nullable)
+        if pa.types.is_dictionary(table.schema.field(f.name).type)
+        and table.schema.field(f.name).type.value_type == f.type
+        else f
+        for f in schema
+    ]
+    return table.select(schema.names).cast(pa.schema(fields))
+
+
+def _decoded(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        pa.field(f.name, f.type.value_type, f.nullable) if pa.types.is_dictionary(f.type) else f
+        for f in schema
+    )
 
 
 def content_id(tables: Mapping[str, pa.Table], meta: Mapping[str, Any]) -> str:
@@ -94,6 +111,8 @@ def content_id(tables: Mapping[str, pa.Table], meta: Mapping[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode())
     for name in sorted(tables):
         table = tables[name]
+        if any(pa.types.is_dictionary(f.type) for f in table.schema):  # the values, however encoded
+            table = table.cast(TABLES[name] if name in TABLES else _decoded(table.schema))
         digest.update(name.encode())
         for batch in table.sort_by([(c, "ascending") for c in table.column_names]).to_batches():
             sink = pa.BufferOutputStream()
