@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import World
+from tests.health.web.data import run_of
 from tests.plan.conftest import XIXIA, load
 from tisheng.core.models import AcademicYear
-from tisheng.indicators.choices import RunStatus, RunTrigger
 from tisheng.indicators.models import IndicatorRun, IndicatorValue
 from tisheng.plan.models import Commitment, Goal, Plan, Task
 from tisheng.plan.status import plan_status
@@ -25,15 +25,7 @@ def store(world: World, indicator: str, values: dict[int, str], *, breakdown: st
     for year, text in values.items():
         academic_year = AcademicYear.objects.get_or_create(start_year=year)[0]
         run = IndicatorRun.objects.filter(academic_year=academic_year, is_current=True).first()
-        if run is None:
-            run = IndicatorRun.objects.create(
-                academic_year=academic_year,
-                status=RunStatus.SUCCEEDED,
-                trigger=RunTrigger.COMMAND,
-                backend="duckdb",
-                code_version="test",
-                is_current=True,
-            )
+        run = run or run_of(academic_year)
         IndicatorValue.objects.create(
             run=run,
             academic_year=academic_year,
