@@ -345,7 +345,7 @@ def test_every_created_row_has_an_audit_record(demo: Demo) -> None:
     audited = [
         model
         for model in apps.get_models()
-        if getattr(model, "audited", False) and model._meta.app_label in ("core", "census", "health")
+        if getattr(model, "audited", False) and model._meta.app_label in ("core", "census", "health", "plan")
     ]
     assert SchoolClass in audited and School in audited and User in audited and FitnessTest in audited
     total = 0

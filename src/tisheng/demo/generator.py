@@ -82,6 +82,8 @@ COUNT_LABELS: dict[str, str] = {
     "towns": "乡镇（街道）",
     "academic_years": "学年",
     "departments": "责任单位",
+    "plan.tasks": "行动方案任务",
+    "plan.commitments": "行动方案承诺",
     "schools": "学校（含幼儿园）",
     "schools.compulsory": "义务教育学校",
     "schools.junior": "初中",
