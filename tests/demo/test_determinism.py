@@ -69,7 +69,6 @@ def test_other_seed_distributes_the_same_published_totals_differently(
     summary = generate(SEED + 1, reset=True)
     after = distribution()
     assert after != before
-    assert sum(after.values()) == sum(before.values())
     for key in (
         "students.2025.primary",
         "students.2025.junior",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import World
 from tests.health.web.data import run_of
@@ -39,6 +42,11 @@ def store(world: World, indicator: str, values: dict[int, str], *, breakdown: st
             value=Decimal(text),
             rows=500,
         )
+
+
+def make_current(year: int) -> None:
+    AcademicYear.objects.update(is_current=False)
+    AcademicYear.objects.filter(start_year=year).update(is_current=True)
 
 
 @pytest.fixture
@@ -124,3 +132,41 @@ def test_tasks_and_goals_roll_up_their_commitments(world: World, plan: Plan) -> 
     store(world, "recognition.moral_education_school", {2023: "2", 2024: "3"}, breakdown="level=city")
     found = plan_status(plan, rule=RULE, as_of=2024)
     assert found.of_task(task1) == Status.RED  # 市级 10 所: 2025 projected 4
+
+
+def test_the_plan_page_shows_each_status_with_its_reason_and_a_chart(
+    client_for: Callable[[str], Client], world: World, plan: Plan
+) -> None:
+    store(world, "health.fitness_excellent_good_rate", {2022: "44.0", 2023: "46.5", 2024: "48.0"})
+    store(world, "health.myopia_rate", {2022: "56.0", 2023: "55.1", 2024: "55.6"})
+    make_current(2024)
+    response = client_for("dept_user").get(plan.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "学生体质健康优良率2024年为48.0%，按近三年趋势2025年预计50.2%，可达到目标50%" in page
+    assert "近视率（筛查性近视检出率）2024年较上年上升0.5个百分点" in page
+    assert '<span class="badge red">红（进度滞后）</span>' in page  # goal 1
+    pie = dict(
+        (d["name"], d["value"]) for d in response.context["status_chart"].options()["series"][0]["data"]
+    )
+    assert sum(pie.values()) == 29 and set(pie) <= {
+        "绿（进度正常）",
+        "黄（存在风险）",
+        "红（进度滞后）",
+        "无数据",
+    }
+
+
+def test_the_task_list_and_task_page_show_the_rolled_up_status(
+    client_for: Callable[[str], Client], world: World, plan: Plan
+) -> None:
+    store(world, "recognition.moral_education_school", {2023: "2", 2024: "3"}, breakdown="level=city")
+    make_current(2024)
+    task1 = Task.objects.get(plan=plan, number=1)
+    listing = client_for("leader").get(reverse("plan:task-list"), {"plan": plan.pk})
+    row = next(r for r in listing.context["table"].body() if r[0].value == 1)
+    assert "红（进度滞后）" in str(row[-1].value)
+    detail = client_for("leader").get(task1.get_absolute_url()).content.decode()
+    assert '<span class="badge red">红（进度滞后）</span></h1>' in detail
+    assert "德育示范校认定数2025年预计4所，低于目标10所" in detail  # 市级 10 所
+    assert "德育示范校认定数没有数据" in detail  # 自治区级: no region-level values stored

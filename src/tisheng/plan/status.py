@@ -27,6 +27,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from tisheng.core.models import AcademicYear
 from tisheng.indicators import present
@@ -138,10 +143,11 @@ def commitment_status(
 
 def plan_status(plan: Plan, *, rule: TrajectoryRule | None = None, as_of: int | None = None) -> PlanStatus:
     """The status of every commitment of ``plan``, and of its tasks and goals. ``as_of`` (the current
-    学年, by default the latest one the database has) lets a deadline pass before its data arrive."""
+    学年: by default the current one, else the latest the database has) lets a deadline pass before its data arrive."""
     rule = rule or TrajectoryRule.from_settings()
     if as_of is None:
-        as_of = AcademicYear.objects.order_by("-start_year").values_list("start_year", flat=True).first()
+        years = AcademicYear.objects.order_by("-is_current", "-start_year")
+        as_of = years.values_list("start_year", flat=True).first()
     definitions = catalogue()
     commitments = list(plan.commitments.all())
     histories = _histories(plan, commitments, definitions)
@@ -168,3 +174,33 @@ def plan_status(plan: Plan, *, rule: TrajectoryRule | None = None, as_of: int | 
         {task: roll_up(s) for task, s in by_task.items()},
         {goal: roll_up(s) for goal, s in by_goal.items()},
     )
+
+
+# --- showing a status -------------------------------------------------------------------------------------
+
+#: the translated label of each status (the trajectory module writes the Chinese sentence itself)
+STATUS_LABELS: dict[Status, Any] = {
+    Status.GREEN: _("On track"),
+    Status.YELLOW: _("At risk"),
+    Status.RED: _("Off track"),
+    Status.UNKNOWN: _("No data"),
+}
+
+
+def status_badge(status: Status, reason: str = "") -> SafeString:
+    """The status as a coloured badge; ``reason`` (the sentence) as its tooltip."""
+    if reason:
+        return format_html(
+            '<span class="badge {}" title="{}">{}</span>', status.badge, reason, STATUS_LABELS[status]
+        )
+    return format_html('<span class="badge {}">{}</span>', status.badge, STATUS_LABELS[status])
+
+
+def attach(
+    plan_statuses: PlanStatus, commitments: Iterable[Commitment] = (), tasks: Iterable[Task] = ()
+) -> None:
+    """Set ``status_result`` on each commitment and ``status`` on each task, for the tables to show."""
+    for commitment in commitments:
+        commitment.status_result = plan_statuses.commitments.get(commitment.pk)  # type: ignore[attr-defined]
+    for task in tasks:
+        task.status = plan_statuses.of_task(task)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tisheng.core.choices import Stage
 from tisheng.plan.models import Commitment, Plan, Task
 from tisheng.plan.present import indicator_name
+from tisheng.plan.status import status_badge
 from tisheng.web.tables import Column, Table
 
 
@@ -31,6 +32,12 @@ class PlanTable(Table):
     select_related = ("district",)
 
 
+def task_status_cell(row: Task) -> SafeString | str:
+    """A task's rolled-up status (set by the view, :func:`tisheng.plan.status.attach`)."""
+    status = getattr(row, "status", None)
+    return status_badge(status) if status is not None else ""
+
+
 class TaskTable(Table):
     columns = (
         Column("number", label(Task, "number"), numeric=True, order_by="number"),
@@ -39,6 +46,7 @@ class TaskTable(Table):
         Column("lead", _("Lead units"), accessor="lead_names"),
         Column("others", _("Responsible and cooperating units"), accessor="other_names"),
         Column("commitment_count", _("Commitments"), numeric=True, order_by="commitment_count"),
+        Column("status", _("Status"), render=task_status_cell),
     )
     default_order = "number"
     select_related = ("project", "plan")
@@ -58,8 +66,17 @@ def clause_cell(row: Commitment) -> SafeString:
     return format_html("<q>{}</q>", row.clause)
 
 
+def status_cell(row: Commitment) -> SafeString | str:
+    """A commitment's status badge and the sentence that explains it."""
+    result = getattr(row, "status_result", None)
+    if result is None:
+        return ""
+    return format_html('{} <span class="hint">{}</span>', status_badge(result.status), result.reason)
+
+
 class CommitmentTable(Table):
     columns = (
+        Column("status", _("Status"), render=status_cell),
         Column("kind", label(Commitment, "kind")),
         Column("title", label(Commitment, "title")),
         Column("target", _("Target"), accessor="target_text"),

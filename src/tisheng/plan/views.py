@@ -8,6 +8,7 @@ is sent to sign in. Every read still goes through ``restrict(user, "view")``.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -17,8 +18,19 @@ from tisheng.core.permissions import VIEW
 from tisheng.plan import choices as c
 from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
 from tisheng.plan.models import Commitment, Goal, Plan, Project, Task, TaskDepartment
+from tisheng.plan.status import STATUS_LABELS, PlanStatus, attach, plan_status, status_badge
 from tisheng.plan.tables import CommitmentTable, PlanTable, TaskTable
+from tisheng.plan.trajectory import Status
+from tisheng.web.charts import Chart
 from tisheng.web.views import ObjectDetailView, ObjectListView
+
+#: the pie's colours, as the badges' (site.css)
+STATUS_COLOURS = {
+    Status.GREEN: "#2e7d32",
+    Status.YELLOW: "#ca8622",
+    Status.RED: "#c62828",
+    Status.UNKNOWN: "#8a8f98",
+}
 
 
 def tasks_with_counts(queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -54,17 +66,40 @@ class PlanDetailView(ObjectDetailView):
         )
         tasks = tasks_with_counts(Task.objects.restrict(user, VIEW).filter(plan=plan))
         projects = Project.objects.restrict(user, VIEW).filter(plan=plan)
+        found = plan_status(plan)
         by_project: dict[int, list[Task]] = {}
         for task in TaskTable.prepare(tasks, None):
             by_project.setdefault(task.project_id, []).append(task)
+        attach(found, tasks=[task for rows in by_project.values() for task in rows])
+        for goal in goals:
+            attach(found, commitments=goal.commitments.all())
+        own = list(commitments.filter(plan=plan, goal=None, task=None))
+        attach(found, commitments=own)
         context.update(
-            goals=[(goal, CommitmentTable(goal.commitments.all())) for goal in goals],
+            status_chart=status_chart(found, [t for rows in by_project.values() for t in rows]),
+            goals=[
+                (goal, status_badge(found.of_goal(goal)), CommitmentTable(goal.commitments.all()))
+                for goal in goals
+            ],
             projects=[(project, TaskTable(by_project.get(project.pk, []))) for project in projects],
-            own_commitments=CommitmentTable(commitments.filter(plan=plan, goal=None, task=None)),
+            own_commitments=CommitmentTable(own),
             task_total=sum(len(rows) for rows in by_project.values()),
             tasks_url_query=f"?plan={plan.pk}",
         )
         return context
+
+
+def status_chart(found: PlanStatus, tasks: list[Task]) -> Chart:
+    """The plan's tasks by status (a pie in the status colours)."""
+    counts = Counter(found.of_task(task) for task in tasks)
+    order = [Status.GREEN, Status.YELLOW, Status.RED, Status.UNKNOWN]
+    return Chart(
+        title=_("Tasks by status"),
+        kind="pie",
+        pie=[(STATUS_LABELS[s], counts[s]) for s in order if counts[s]],
+        extra={"color": [STATUS_COLOURS[s] for s in order if counts[s]]},
+        height=260,
+    )
 
 
 class TaskListView(ObjectListView):
@@ -75,6 +110,11 @@ class TaskListView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[Task]:
         return tasks_with_counts(super().get_queryset())
+
+    def annotate_rows(self, rows: list[Task]) -> None:
+        """Each task's rolled-up status, from its plan's (one computation per plan on the page)."""
+        for plan in Plan.objects.filter(pk__in={task.plan_id for task in rows}):
+            attach(plan_status(plan), tasks=[task for task in rows if task.plan_id == plan.pk])
 
 
 class TaskDetailView(ObjectDetailView):
@@ -95,7 +135,10 @@ class TaskDetailView(ObjectDetailView):
             .prefetch_related("milestones")
             .order_by("position")
         )
+        found = plan_status(task.plan)
+        attach(found, commitments=commitments)
         context.update(
+            task_status=status_badge(found.of_task(task)),
             roles=[
                 (role.label, [link for link in links if link.role == role])
                 for role in c.DepartmentRole

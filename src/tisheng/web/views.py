@@ -204,6 +204,9 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_queryset(self) -> QuerySet[Any]:
         return self.model.objects.restrict(self.request.user, VIEW)  # type: ignore[attr-defined]
 
+    def annotate_rows(self, rows: list[Any]) -> None:
+        """Set on the page's rows what their table shows and a query cannot give (nothing by default)."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         queryset = self.get_queryset()
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -212,10 +215,12 @@ class ObjectListView(LoginRequiredMixin, View):
         page = Paginator(self.table_class.prepare(filtered, order), self.paginate_by).get_page(
             request.GET.get("page")
         )
+        rows = list(page.object_list)
+        self.annotate_rows(rows)
         context = {
             "title": self.title,
             "filterset": filterset,
-            "table": self.table_class(page.object_list, order),
+            "table": self.table_class(rows, order),
             "page": page,
             "total": page.paginator.count,
             "can_add": False,
