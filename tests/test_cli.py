@@ -44,6 +44,7 @@ def test_help_lists_every_command(capsys) -> None:
         "catalogue",
         "fitness",
         "plan",
+        "supervision",
         "manage",
     }
     for command in commands:

@@ -633,6 +633,52 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_supervision_warnings(args: argparse.Namespace) -> int:
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource
+    from tisheng.supervision.choices import WarningKind
+    from tisheng.supervision.rules import raise_indicator_warnings
+
+    with acting_as(None, ChangeSource.CLI):
+        summary = raise_indicator_warnings(args.year)
+    if not summary.has_run:
+        raise CliError(
+            f"{args.year}学年还没有当前的指标计算结果：请先运行 tisheng compute --year {args.year}"
+        )
+    print(
+        f"{args.year}学年按当前指标值生成预警：新建 {sum(summary.created.values())} 条，"
+        f"更新 {sum(summary.updated.values())} 条。"
+    )
+    for kind in WarningKind:
+        if summary.created[kind] or summary.updated[kind]:
+            print(f"  {kind.label}：新建 {summary.created[kind]}，更新 {summary.updated[kind]}")
+    return 0
+
+
+def cmd_supervision_escalate(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource
+    from tisheng.supervision.services import escalate
+
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise CliError(f"日期“{args.today}”格式不对，请写成 YYYY-MM-DD，例如 2025-11-01") from None
+    else:
+        today = timezone.localdate()
+    with acting_as(None, ChangeSource.CLI):
+        result = escalate(today)
+    print(f"{today:%Y-%m-%d} 逐级问责：执行 {len(result.steps)} 项。")
+    for step in result.steps:
+        print(f"  {step.get_level_display()}：{step.reason}")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -802,6 +848,30 @@ def build_parser() -> argparse.ArgumentParser:
     plan_load.add_argument("path", metavar="文件", help="方案文件（YAML）")
     plan_load.add_argument("--user", help="以哪个区管理员账号导入（记入变更记录；缺省记为 system）")
     plan_load.set_defaults(handler=cmd_plan_load)
+
+    supervision = add(
+        "supervision",
+        cmd_supervision_warnings,
+        "督导：按当前指标值生成预警（warnings）；整改逾期逐级问责（escalate）",
+    )
+    supervision_sub = supervision.add_subparsers(
+        dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
+    )
+    warnings_parser = supervision_sub.add_parser(
+        "warnings",
+        help="按该学年当前的指标值生成预警（超大班额、优质均衡未达标、体质健康优良率下降、数据缺报）；重复运行只更新",
+        description="按该学年当前的指标计算结果生成预警，发给相应学校。同一预警重复生成只更新，不会重复；已处理的预警不再打开。",
+    )
+    warnings_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
+    warnings_parser.set_defaults(handler=cmd_supervision_warnings)
+    escalate_parser = supervision_sub.add_parser(
+        "escalate",
+        help="对逾期未提交整改材料的整改通知逐级问责（通报、约谈、亮红灯），每级只执行一次",
+        description="对逾期未提交整改材料的整改通知逐级问责：通报、约谈、亮红灯。间隔天数见设置 "
+        "TISHENG_ESCALATION_*；每级对同一整改通知只执行一次，重复运行不会重复问责。",
+    )
+    escalate_parser.add_argument("--today", help="按哪一天判断（YYYY-MM-DD；缺省为今天）")
+    escalate_parser.set_defaults(handler=cmd_supervision_escalate)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

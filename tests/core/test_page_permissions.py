@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import PERSONAS, World
 from tests.plan.conftest import small_plan
+from tests.supervision.conftest import finding_of_a, inspection_of_a, warning_of_a, warning_of_finance
 
 OK, NOT_FOUND, FORBIDDEN = 200, 404, 403
 
@@ -86,6 +87,40 @@ PAGES: list[Page] = [
     ("plan", lambda w: reverse("plan:plan", args=[small_plan().pk]), {}),
     ("plan tasks", lambda w: reverse("plan:task-list"), {}),
     ("plan task", lambda w: reverse("plan:task", args=[small_plan().tasks.get(number=1).pk]), {}),
+    # supervision: the inbox and lists for every role (scoped rows); inspections for inspectors only
+    ("supervision", lambda w: reverse("supervision:home"), {}),
+    ("warnings", lambda w: reverse("supervision:warning-list"), {}),
+    (
+        "warning to school A",
+        lambda w: reverse("supervision:warning", args=[warning_of_a(w).pk]),
+        {"dept_user": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    (
+        "warning to 财政局",
+        lambda w: reverse("supervision:warning", args=[warning_of_finance(w).pk]),
+        {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    (
+        "inspections",
+        lambda w: reverse("supervision:inspection-list"),
+        {p: FORBIDDEN for p in ("leader", "dept_user", "principal_a", "clerk_a", "principal_b")},
+    ),
+    (
+        "new inspection",
+        lambda w: reverse("supervision:inspection-create") + "?checklist=task13-teaching",
+        {p: FORBIDDEN for p in ("leader", "dept_user", "principal_a", "clerk_a", "principal_b")},
+    ),
+    (
+        "inspection of A",
+        lambda w: reverse("supervision:inspection", args=[inspection_of_a(w).pk]),
+        {p: FORBIDDEN for p in ("leader", "dept_user", "principal_a", "clerk_a", "principal_b")},
+    ),
+    ("findings", lambda w: reverse("supervision:finding-list"), {}),
+    (
+        "finding at A",
+        lambda w: reverse("supervision:finding", args=[finding_of_a(w).pk]),
+        {"dept_user": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
     (
         "change log",
         lambda w: reverse("audit-log"),

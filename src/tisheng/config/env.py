@@ -46,6 +46,9 @@ DOCUMENTED: dict[str, str] = {
     "TISHENG_TRAJECTORY_TOLERANCE_PP": (
         "按趋势研判时百分比目标的容差（百分点，≥ 0）：预计值差距不超过它为黄、超过为红，缺省 2.0"
     ),
+    "TISHENG_ESCALATION_NOTICE_DAYS": "整改期限过后再宽限几天仍未提交整改材料即通报（0–365），缺省 0（期限次日）",
+    "TISHENG_ESCALATION_TALK_DAYS": "通报后多少天仍未提交整改材料即约谈（1–365），缺省 15",
+    "TISHENG_ESCALATION_RED_DAYS": "约谈后多少天仍未提交整改材料即亮红灯（1–365），缺省 15",
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tisheng.health",
     "tisheng.indicators",
     "tisheng.plan",
+    "tisheng.supervision",
     "tisheng.web",
     "tisheng.api",
     "tisheng.demo",
@@ -159,6 +160,13 @@ TRAJECTORY_POINTS = env.env_int("TISHENG_TRAJECTORY_POINTS", 3, minimum=1, maxim
 TRAJECTORY_TOLERANCE_PP = env.env_decimal(
     "TISHENG_TRAJECTORY_TOLERANCE_PP", Decimal("2.0"), minimum=Decimal(0), maximum=Decimal(100)
 )
+
+# Supervision: escalation of a rectification order still with its owner after its deadline
+# (tisheng.supervision.services.escalate): 通报 after the grace days, 约谈 a period after the 通报,
+# 亮红灯 a period after the 约谈
+ESCALATION_NOTICE_DAYS = env.env_int("TISHENG_ESCALATION_NOTICE_DAYS", 0, minimum=0, maximum=365)
+ESCALATION_TALK_DAYS = env.env_int("TISHENG_ESCALATION_TALK_DAYS", 15, minimum=1, maximum=365)
+ESCALATION_RED_DAYS = env.env_int("TISHENG_ESCALATION_RED_DAYS", 15, minimum=1, maximum=365)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators/", include("tisheng.indicators.urls")),
     path("health/", include("tisheng.health.urls")),
     path("plan/", include("tisheng.plan.urls")),
+    path("supervision/", include("tisheng.supervision.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

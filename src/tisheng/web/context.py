@@ -17,6 +17,7 @@ from tisheng.core.permissions import VIEW, can_any
 from tisheng.indicators.models import IndicatorValue
 from tisheng.intake.models import Submission
 from tisheng.plan.models import Plan
+from tisheng.supervision.models import Warning
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ NAVIGATION = (
     NavItem(_("Indicators"), "indicators:list"),
     NavItem(_("Student health"), "health:home", IndicatorValue),
     NavItem(_("Action plan"), "plan:list", Plan),
+    NavItem(_("Supervision"), "supervision:home", Warning),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )
