@@ -35,6 +35,12 @@ from tisheng.health.filters import FitnessTestFilterSet, VisionScreeningFilterSe
 from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilterSet
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
+from tisheng.supervision.filters import (
+    FindingFilterSet,
+    InspectionFilterSet,
+    OrderFilterSet,
+    WarningFilterSet,
+)
 
 EXPECTED_OPERATIONS = {
     ("get", "/api/schools"),
@@ -56,6 +62,14 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/plans/{plan_id}"),
     ("get", "/api/plan-tasks"),
     ("get", "/api/plan-tasks/{task_id}"),
+    ("get", "/api/warnings"),
+    ("get", "/api/warnings/{warning_id}"),
+    ("get", "/api/inspections"),
+    ("get", "/api/inspections/{inspection_id}"),
+    ("get", "/api/findings"),
+    ("get", "/api/findings/{finding_id}"),
+    ("get", "/api/rectification-orders"),
+    ("get", "/api/rectification-orders/{order_id}"),
 }
 #: The read endpoints of the data sets (tisheng.api.census): a list and a record of each.
 DATA_SETS = {
@@ -139,6 +153,10 @@ def test_operation_ids_are_short_and_unique(schema: dict[str, Any]) -> None:
         ("/api/indicator-runs", IndicatorRunFilterSet),
         ("/api/plans", PlanFilterSet),
         ("/api/plan-tasks", TaskFilterSet),
+        ("/api/warnings", WarningFilterSet),
+        ("/api/inspections", InspectionFilterSet),
+        ("/api/findings", FindingFilterSet),
+        ("/api/rectification-orders", OrderFilterSet),
     ],
 )
 def test_list_filters_are_declared(schema: dict[str, Any], path: str, filterset_class: type) -> None:
