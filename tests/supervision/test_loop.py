@@ -184,3 +184,17 @@ def test_a_submitted_order_does_not_escalate_and_a_new_deadline_pauses(
     )
     assert escalate(dt.date(2025, 11, 20)).count(c.Escalation.NOTICE) == 0  # new deadline not yet passed
     assert escalate(dt.date(2025, 11, 21)).count(c.Escalation.NOTICE) == 1
+
+
+def test_the_owner_changes_an_order_only_while_rectifying(world: World, inspected: Inspected) -> None:
+    """Once submitted (or passed), the owner can neither submit again nor add or remove evidence."""
+    order = inspected.findings[0].order
+    principal = world.users["principal_a"]
+    attached = evidence.attach(principal, order, [pdf()])
+    submit(principal, order, "已整改")
+    assert not evidence.may_attach(principal, order)
+    with pytest.raises(PermissionDenied):
+        evidence.detach(principal, attached[0])
+    with pytest.raises(PermissionDenied):
+        submit(principal, order, "再次提交")
+    assert evidence.may_attach(world.users["admin"], order)  # the district keeps the file record in order

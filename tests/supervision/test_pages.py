@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from tests.conftest import World
 from tests.supervision.conftest import Inspected, pdf, warning_of_a, warning_of_finance
+from tisheng.core import evidence
+from tisheng.core.evidence import Evidence
 from tisheng.supervision import choices as c
 from tisheng.supervision.checklists import checklists
 from tisheng.supervision.models import Finding, Inspection
@@ -125,3 +127,15 @@ def test_no_inspection_links_for_other_roles(
 ) -> None:
     text = client_for(persona).get(reverse("supervision:home")).content.decode()
     assert reverse("supervision:inspection-list") not in text
+
+
+def test_order_evidence_is_downloaded_in_scope_only(
+    client_for: Callable[[str], Client], world: World, inspected: Inspected
+) -> None:
+    order = inspected.findings[0].order
+    evidence.attach(world.users["principal_a"], order, [pdf()])
+    url = reverse("census:evidence-download", args=[Evidence.objects.get().pk])
+    assert client_for("inspector").get(url).status_code == 200
+    assert client_for("clerk_a").get(url).status_code == 200
+    assert client_for("principal_b").get(url).status_code == 404
+    assert client_for("dept_user").get(url).status_code == 404

@@ -20,9 +20,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tisheng.core.choices import Role
+from tisheng.core.choices import SCHOOL_ROLES, Role
 from tisheng.core.models import AcademicYear, AuditedModel, Department, School
-from tisheng.core.permissions import ADD, ALL, CHANGE, READ, VIEW, Grant, every, own
+from tisheng.core.permissions import (
+    ADD,
+    ALL,
+    CHANGE,
+    READ,
+    VIEW,
+    Grant,
+    RestrictedManager,
+    RestrictedQuerySet,
+    every,
+    own,
+)
 from tisheng.plan.models import Task
 
 from . import choices as c
@@ -303,6 +314,17 @@ class Finding(AuditedModel):
         return c.FindingStatus(self.status).colour
 
 
+class OrderQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = VIEW) -> OrderQuerySet:
+        """As declared in ``access``, and the owner changes an order (attaches or removes evidence,
+        submits) only while it is with them (整改中): not once submitted, nor after it passed."""
+        rows = super().restrict(user, action)
+        role = getattr(user, "role", None)
+        if action != VIEW and (role in SCHOOL_ROLES or role == Role.DEPARTMENT):
+            rows = rows.filter(status=c.OrderStatus.ISSUED)
+        return rows
+
+
 class RectificationOrder(AuditedModel):
     """A rectification order (整改通知) for a finding: its owner (a school or a department), what must be
     done, and by when. The owner attaches evidence (证明材料, :class:`tisheng.core.evidence.Evidence`)
@@ -338,6 +360,8 @@ class RectificationOrder(AuditedModel):
     escalation = models.PositiveSmallIntegerField(
         _("escalation"), choices=c.Escalation.choices, default=c.Escalation.NONE
     )
+
+    objects = RestrictedManager.from_queryset(OrderQuerySet)()
 
     access: ClassVar[dict[str, Grant]] = {
         Role.ADMIN: every(VIEW, ADD, CHANGE),
