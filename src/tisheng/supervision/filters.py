@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters as df
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,13 +45,19 @@ class InspectionFilterSet(SearchFilterSet):
         fields = ["q", "school", "checklist", "date_from", "date_to"]
 
 
+def inspections(request: HttpRequest | None) -> QuerySet[Inspection]:
+    """The inspections of the dropdown, with their schools (each option names its school)."""
+    queryset: QuerySet[Inspection] = visible(Inspection)(request)
+    return queryset.select_related("school")
+
+
 class FindingFilterSet(SearchFilterSet):
     search_fields = ("title", "note")
     status = df.ChoiceFilter(choices=c.FindingStatus.choices, label=_("Status"), empty_label=ALL)
     school = df.ModelChoiceFilter(
         queryset=visible(School), field_name="inspection__school", label=_("School")
     )
-    inspection = df.ModelChoiceFilter(queryset=visible(Inspection), label=_("Inspection"))
+    inspection = df.ModelChoiceFilter(queryset=inspections, label=_("Inspection"))
 
     class Meta:
         model = Finding
