@@ -6,6 +6,8 @@ Every helper fails loudly: a malformed value raises ``ImproperlyConfigured`` wit
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import secrets
@@ -46,6 +48,8 @@ DOCUMENTED: dict[str, str] = {
     "TISHENG_TRAJECTORY_TOLERANCE_PP": (
         "按趋势研判时百分比目标的容差（百分点，≥ 0）：预计值差距不超过它为黄、超过为红，缺省 2.0"
     ),
+    "TISHENG_REPORT_DUE_DAYS": "各牵头单位的季度进度报告在季度结束后几天内提交（0–90），逾期即标为逾期，缺省 15",
+    "TISHENG_REPORTS_FROM": "从哪一天起要求提交进度报告（YYYY-MM-DD）；缺省为行动方案第一年的 1 月 1 日",
     "TISHENG_ESCALATION_NOTICE_DAYS": "整改期限过后再宽限几天仍未提交整改材料即通报（0–365），缺省 0（期限次日）",
     "TISHENG_ESCALATION_TALK_DAYS": "通报后多少天仍未提交整改材料即约谈（1–365），缺省 15",
     "TISHENG_ESCALATION_RED_DAYS": "约谈后多少天仍未提交整改材料即亮红灯（1–365），缺省 15",
@@ -114,6 +118,17 @@ def env_decimal(
     if maximum is not None and number > maximum:
         raise ImproperlyConfigured(f"环境变量 {name}={number} 大于允许的最大值 {maximum}")
     return number
+
+
+def env_date(name: str) -> dt.date | None:
+    """An optional date setting, written YYYY-MM-DD (none when unset)."""
+    value = _raw(name)
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 不是日期（请写成 YYYY-MM-DD）") from None
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -161,6 +161,12 @@ TRAJECTORY_TOLERANCE_PP = env.env_decimal(
     "TISHENG_TRAJECTORY_TOLERANCE_PP", Decimal("2.0"), minimum=Decimal(0), maximum=Decimal(100)
 )
 
+# Plan: progress reports (tisheng.plan.reports) — each lead unit reports every quarter, due this many
+# days after the quarter ends; owed from the plan's first year, or from this date when reporting in
+# tisheng began later
+REPORT_DUE_DAYS = env.env_int("TISHENG_REPORT_DUE_DAYS", 15, minimum=0, maximum=90)
+REPORTS_FROM = env.env_date("TISHENG_REPORTS_FROM")
+
 # Supervision: escalation of a rectification order still with its owner after its deadline
 # (tisheng.supervision.services.escalate): 通报 after the grace days, 约谈 a period after the 通报,
 # 亮红灯 a period after the 约谈

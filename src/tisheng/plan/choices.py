@@ -58,3 +58,12 @@ class MilestoneStage(models.TextChoices):
     STARTED = "started", _("Construction started (开工)")
     STRUCTURE_DONE = "structure_done", _("Main structure completed (主体完工)")
     IN_USE = "in_use", _("In use (投用)")
+
+
+class Quarter(models.IntegerChoices):
+    """A quarter of the calendar year, the default period of progress reports."""
+
+    Q1 = 1, _("Q1 (January–March)")
+    Q2 = 2, _("Q2 (April–June)")
+    Q3 = 3, _("Q3 (July–September)")
+    Q4 = 4, _("Q4 (October–December)")

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tisheng.core.choices import Role
-from tisheng.core.models import AuditedModel, Department, District
-from tisheng.core.permissions import ALL, READ, Grant
+from tisheng.core.models import AuditedModel, Department, District, User
+from tisheng.core.permissions import ADD, ALL, CHANGE, READ, VIEW, Grant, own
 from tisheng.plan import choices as c
 
 #: A plan is a public document: every signed-in role reads all of it; only administrators change it
@@ -330,3 +330,75 @@ class Milestone(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.get_stage_display())
+
+
+#: Progress reports are internal working papers: the district reads them all; a department user reads,
+#: writes and corrects only its own department's; schools do not see them.
+REPORT_ACCESS: dict[str, Grant] = {
+    Role.ADMIN: ALL,
+    Role.INSPECTOR: READ,
+    Role.LEADER: READ,
+    Role.DEPARTMENT: own(VIEW, ADD, CHANGE),
+}
+
+
+class ProgressReport(AuditedModel):
+    """A department's progress report (进度报告) on one of its tasks for one quarter: what was done, the
+    figures behind it, evidence files, and — for a task with projects — a milestone reached (with the
+    date, and for 投用 the places delivered). One report per task, department and quarter; a second
+    submission for the same quarter corrects the first (audited)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("department")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=c.Quarter.choices)
+    text = models.TextField(_("progress made"))
+    figures = models.TextField(_("figures"), blank=True)
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("milestone reached"),
+    )
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+    places_delivered = models.PositiveIntegerField(_("places delivered (学位)"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        verbose_name=_("submitted by"),
+    )
+
+    access: ClassVar[dict[str, Grant]] = REPORT_ACCESS
+    scope_paths: ClassVar[dict[str, str | None]] = {"department": "department"}
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["task", "-year", "-quarter", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "department", "year", "quarter"],
+                name="progress_report_unique_period",
+                violation_error_message=_(
+                    "This department has already reported on this task for this quarter."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=True) | Q(reached_on__isnull=False),
+                name="progress_report_milestone_dated",
+                violation_error_message=_("A milestone reached needs the date it was reached."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.year}年第{self.quarter}季度 · {self.department}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan:task", args=[self.task_id]) + f"#report-{self.pk}"

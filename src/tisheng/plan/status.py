@@ -11,9 +11,10 @@ commitment linked to a catalogue indicator gets its district values of every 学
 * a **recurring duty** with an indicator (the share of schools that did it in the period, e.g.
   ``family.parent_meeting_rate``) holds every year, so it is judged on the latest year: 绿 when every
   school did it (100%), 黄 when the share is within the trajectory tolerance of 100%, 红 below;
-* a commitment without an indicator (projects, qualitative commitments, duties with no activity
-  indicator) has no figure to judge: it is 无数据 and says so, and is followed through progress
-  reports.
+* a **project** is judged on its milestones (立项, 开工, 主体完工, 投用) against the dates the text plans,
+  from the progress reports that say a milestone was reached (:func:`project_status`);
+* a commitment without an indicator (qualitative commitments, duties with no activity indicator) has
+  no figure to judge: it is 无数据 and says so, and is followed through progress reports.
 
 A task's status and a goal's are rolled up from their commitments (:func:`trajectory.roll_up`: 红 if any
 is 红, else 黄, else 绿). Values withheld as small groups are district values here, which are never small
@@ -23,6 +24,7 @@ missing year.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ from tisheng.indicators.catalogue import Definition, catalogue
 from tisheng.indicators.models import IndicatorValue
 
 from . import choices as c
-from .models import Commitment, Goal, Plan, Task
+from .models import Commitment, Goal, Milestone, Plan, ProgressReport, Task
 from .trajectory import Status, Target, Trajectory, TrajectoryRule, assess, roll_up
 
 FULL = Decimal(100)
@@ -89,6 +91,51 @@ def _histories(
         value = None if hidden or v.value is None else v.value.normalize()
         out[(v.indicator, v.stage, v.breakdown)].append((v.academic_year.start_year, value))
     return out
+
+
+def _planned(milestone: Milestone) -> dt.date | None:
+    if milestone.planned_date is not None:
+        return milestone.planned_date
+    return dt.date(milestone.planned_year, 12, 31) if milestone.planned_year else None
+
+
+def project_status(
+    commitment: Commitment, reached: Mapping[int, ProgressReport], today: dt.date
+) -> CommitmentStatus:
+    """A project's status from its milestones and the reports that say one was reached: 红 when a
+    milestone's planned date (the end of its planned year when the text gives only a year) has passed
+    without a report of it; 黄 when one falls due this year and is not yet reported; 绿 when every
+    milestone due so far is reported; 无数据 when the text plans no milestone and none is reported."""
+    milestones = sorted(commitment.milestones.all(), key=lambda m: m.position)
+    done = [(m, reached[m.pk]) for m in milestones if m.pk in reached]
+    places = sum(r.places_delivered or 0 for _, r in done)
+    said = [f"{m.get_stage_display()}（{r.reached_on:%Y-%m-%d}）" for m, r in done]
+    if commitment.planned_places:
+        said.append(f"已交付学位{places:,}个，计划{commitment.planned_places:,}个")
+    late = [m for m in milestones if m.pk not in reached and (p := _planned(m)) is not None and p < today]
+    if late:
+        first = late[0]
+        reason = f"“{first.get_stage_display()}”计划于{_when(first)}完成，尚未报告完成"
+        return CommitmentStatus(Status.RED, "；".join([reason, *said]))
+    soon = [
+        m
+        for m in milestones
+        if m.pk not in reached and (p := _planned(m)) is not None and p.year == today.year
+    ]
+    if soon:
+        reason = f"“{soon[0].get_stage_display()}”计划于{_when(soon[0])}完成，尚未报告"
+        return CommitmentStatus(Status.YELLOW, "；".join([reason, *said]))
+    if done:
+        return CommitmentStatus(Status.GREEN, "已完成：" + "、".join(said))
+    if any(_planned(m) for m in milestones):
+        return CommitmentStatus(Status.GREEN, f"首个里程碑计划于{_when(milestones[0])}，尚未到期")
+    return _no_figure(commitment)
+
+
+def _when(milestone: Milestone) -> str:
+    if milestone.planned_date is not None:
+        return f"{milestone.planned_date:%Y年%m月%d日}"
+    return f"{milestone.planned_year}年"
 
 
 def _no_figure(commitment: Commitment) -> CommitmentStatus:
@@ -141,18 +188,35 @@ def commitment_status(
     return CommitmentStatus(trajectory.status, trajectory.reason, trajectory, tuple(history))
 
 
-def plan_status(plan: Plan, *, rule: TrajectoryRule | None = None, as_of: int | None = None) -> PlanStatus:
+def plan_status(
+    plan: Plan,
+    *,
+    rule: TrajectoryRule | None = None,
+    as_of: int | None = None,
+    today: dt.date | None = None,
+) -> PlanStatus:
     """The status of every commitment of ``plan``, and of its tasks and goals. ``as_of`` (the current
     学年: by default the current one, else the latest the database has) lets a deadline pass before its data arrive."""
     rule = rule or TrajectoryRule.from_settings()
     if as_of is None:
         years = AcademicYear.objects.order_by("-is_current", "-start_year")
         as_of = years.values_list("start_year", flat=True).first()
+    today = today or dt.date.today()
     definitions = catalogue()
-    commitments = list(plan.commitments.all())
+    commitments = list(plan.commitments.prefetch_related("milestones"))
     histories = _histories(plan, commitments, definitions)
+    reached: dict[int, ProgressReport] = {}
+    for report in (
+        ProgressReport.objects.filter(task__plan=plan, milestone__isnull=False)
+        .select_related("milestone")
+        .order_by("-reached_on", "-pk")
+    ):
+        reached[report.milestone_id] = report  # type: ignore[index]  # the earliest report wins
     statuses: dict[int, CommitmentStatus] = {}
     for commitment in commitments:
+        if commitment.kind == c.CommitmentKind.PROJECT:
+            statuses[commitment.pk] = project_status(commitment, reached, today)
+            continue
         definition = definitions.get(commitment.indicator_id)
         if definition is None:
             statuses[commitment.pk] = _no_figure(commitment)

@@ -8,16 +8,23 @@ is sent to sign in. Every read still goes through ``restrict(user, "view")``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from tisheng.core.evidence import Evidence, content_type_of
 from tisheng.core.permissions import VIEW
 from tisheng.plan import choices as c
 from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
-from tisheng.plan.models import Commitment, Goal, Plan, Project, Task, TaskDepartment
+from tisheng.plan.forms import ProgressReportForm
+from tisheng.plan.models import Commitment, Goal, Plan, ProgressReport, Project, Task, TaskDepartment
+from tisheng.plan.reports import overdue_reports, reporting_departments, submit
 from tisheng.plan.status import STATUS_LABELS, PlanStatus, attach, plan_status, status_badge
 from tisheng.plan.tables import CommitmentTable, PlanTable, TaskTable
 from tisheng.plan.trajectory import Status
@@ -118,11 +125,47 @@ class TaskListView(ObjectListView):
 
 
 class TaskDetailView(ObjectDetailView):
-    """A task: its clause text, its departments by role (as the text names them) and its commitments,
-    a project's milestones with them."""
+    """A task: its clause text, its departments by role (as the text names them), its commitments with
+    their status, a project's milestones, the progress reports the user may see, the lead units' overdue
+    reports, and — for a department the task names, or an administrator — the form to report progress."""
 
     model = Task
     template_name = "plan/task_detail.html"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = self.get_object()
+        departments = reporting_departments(request.user, task)  # type: ignore[arg-type]
+        if not departments:
+            raise PermissionDenied(_("Only the departments the task names report progress on it."))
+        today = dt.date.today()
+        form = ProgressReportForm(
+            request.POST, request.FILES, task=task, departments=departments, today=today
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = submit(
+                    request.user,  # type: ignore[arg-type]
+                    task,
+                    data["department"],
+                    form.cleaned_period(),
+                    text=data["text"],
+                    figures=data.get("figures", ""),
+                    milestone=data.get("milestone"),
+                    reached_on=data.get("reached_on"),
+                    places_delivered=data.get("places_delivered"),
+                    files=data.get("files") or [],
+                    today=today,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"已提交{task.number}号任务{form.cleaned_period()}进度报告，已记入变更记录。"
+                )
+                return HttpResponseRedirect(report.get_absolute_url())
+        context = self.get_context_data(object=task, report_form=form)
+        return self.render_to_response(context, status=400)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -137,7 +180,23 @@ class TaskDetailView(ObjectDetailView):
         )
         found = plan_status(task.plan)
         attach(found, commitments=commitments)
+        today = dt.date.today()
+        reports = list(
+            ProgressReport.objects.restrict(user, VIEW)
+            .filter(task=task)
+            .select_related("department", "milestone", "submitted_by")
+        )
+        files: dict[int, list[Evidence]] = {}
+        for item in Evidence.objects.filter(
+            content_type=content_type_of(ProgressReport), object_id__in=[r.pk for r in reports]
+        ).order_by("pk"):
+            files.setdefault(item.object_id, []).append(item)
+        departments = reporting_departments(user, task)  # type: ignore[arg-type]
         context.update(
+            reports=[(report, files.get(report.pk, [])) for report in reports],
+            overdue=[o.sentence() for o in overdue_reports(task.plan, today, tasks=[task])][::-1],
+            report_form=kwargs.get("report_form")
+            or (ProgressReportForm(task=task, departments=departments, today=today) if departments else None),
             task_status=status_badge(found.of_task(task)),
             roles=[
                 (role.label, [link for link in links if link.role == role])
