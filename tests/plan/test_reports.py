@@ -257,3 +257,17 @@ def test_a_project_is_judged_on_its_milestones(world: World) -> None:
     )
     assert status(dt.date(2026, 9, 2))[0] == Status.GREEN
     assert "已交付学位900个" in status(dt.date(2026, 9, 2))[1]
+
+
+def test_the_task_list_counts_each_tasks_overdue_reports(
+    client_for: Callable[[str], Client], world: World, plan: Plan, settings: object
+) -> None:
+    settings.REPORTS_FROM = dt.date(2025, 7, 1)  # type: ignore[attr-defined]  # Q3 and Q4 of 2025 owed
+    task1 = Task.objects.get(plan=plan, number=1)
+    lead = task1.department_links.get(role=c.DepartmentRole.LEAD).department
+    ProgressReport.objects.create(task=task1, department=lead, year=2025, quarter=3, text="已完成")
+    listing = client_for("leader").get("/plan/tasks/", {"plan": plan.pk})
+    header = [h["label"] for h in listing.context["table"].header()]
+    column = header.index("逾期报告")
+    counts = {row[0].value: str(row[column].value) for row in listing.context["table"].body()}
+    assert "1</span>" in counts[1] and "2</span>" in counts[2]  # task 1 reported Q3; task 2 neither

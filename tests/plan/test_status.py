@@ -165,7 +165,7 @@ def test_the_task_list_and_task_page_show_the_rolled_up_status(
     task1 = Task.objects.get(plan=plan, number=1)
     listing = client_for("leader").get(reverse("plan:task-list"), {"plan": plan.pk})
     row = next(r for r in listing.context["table"].body() if r[0].value == 1)
-    assert "红（进度滞后）" in str(row[-1].value)
+    assert "红（进度滞后）" in str(row[-2].value)
     detail = client_for("leader").get(task1.get_absolute_url()).content.decode()
     assert '<span class="badge red">红（进度滞后）</span></h1>' in detail
     assert "德育示范校认定数2025年预计4所，低于目标10所" in detail  # 市级 10 所

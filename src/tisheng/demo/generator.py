@@ -84,6 +84,7 @@ COUNT_LABELS: dict[str, str] = {
     "departments": "责任单位",
     "plan.tasks": "行动方案任务",
     "plan.commitments": "行动方案承诺",
+    "plan.progress_reports": "各单位季度进度报告",
     "schools": "学校（含幼儿园）",
     "schools.compulsory": "义务教育学校",
     "schools.junior": "初中",

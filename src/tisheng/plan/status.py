@@ -25,7 +25,7 @@ missing year.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -261,10 +261,24 @@ def status_badge(status: Status, reason: str = "") -> SafeString:
 
 
 def attach(
-    plan_statuses: PlanStatus, commitments: Iterable[Commitment] = (), tasks: Iterable[Task] = ()
+    plan_statuses: PlanStatus,
+    commitments: Iterable[Commitment] = (),
+    tasks: Iterable[Task] = (),
+    today: dt.date | None = None,
 ) -> None:
-    """Set ``status_result`` on each commitment and ``status`` on each task, for the tables to show."""
+    """Set ``status_result`` on each commitment, and ``status`` and ``overdue_count`` (the lead units'
+    overdue quarterly reports, :func:`tisheng.plan.reports.overdue_reports`) on each task, for the
+    tables to show."""
+    from .reports import overdue_reports
+
     for commitment in commitments:
         commitment.status_result = plan_statuses.commitments.get(commitment.pk)  # type: ignore[attr-defined]
+    tasks = list(tasks)
+    if not tasks:
+        return
+    overdue = Counter(
+        o.task.pk for o in overdue_reports(tasks[0].plan, today or dt.date.today(), tasks=tasks)
+    )
     for task in tasks:
         task.status = plan_statuses.of_task(task)  # type: ignore[attr-defined]
+        task.overdue_count = overdue[task.pk]  # type: ignore[attr-defined]

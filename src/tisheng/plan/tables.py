@@ -38,6 +38,14 @@ def task_status_cell(row: Task) -> SafeString | str:
     return status_badge(status) if status is not None else ""
 
 
+def overdue_cell(row: Task) -> SafeString | str:
+    """How many of the lead units' quarterly reports on the task are overdue (set by the view)."""
+    count = getattr(row, "overdue_count", None)
+    if not count:
+        return "" if count is None else "0"
+    return format_html('<span class="badge red">{}</span>', count)
+
+
 class TaskTable(Table):
     columns = (
         Column("number", label(Task, "number"), numeric=True, order_by="number"),
@@ -47,6 +55,7 @@ class TaskTable(Table):
         Column("others", _("Responsible and cooperating units"), accessor="other_names"),
         Column("commitment_count", _("Commitments"), numeric=True, order_by="commitment_count"),
         Column("status", _("Status"), render=task_status_cell),
+        Column("overdue", _("Reports overdue"), render=overdue_cell, numeric=True),
     )
     default_order = "number"
     select_related = ("project", "plan")

@@ -120,6 +120,7 @@ class TaskListView(ObjectListView):
 
     def annotate_rows(self, rows: list[Task]) -> None:
         """Each task's rolled-up status, from its plan's (one computation per plan on the page)."""
+
         for plan in Plan.objects.filter(pk__in={task.plan_id for task in rows}):
             attach(plan_status(plan), tasks=[task for task in rows if task.plan_id == plan.pk])
 
