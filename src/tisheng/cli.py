@@ -634,13 +634,20 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
 
 
 def cmd_supervision_warnings(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from tisheng.core.audit import acting_as
     from tisheng.core.choices import ChangeSource
+    from tisheng.plan.models import Plan
     from tisheng.supervision.choices import WarningKind
+    from tisheng.supervision.plan_rules import raise_plan_warnings
     from tisheng.supervision.rules import raise_indicator_warnings
 
     with acting_as(None, ChangeSource.CLI):
         summary = raise_indicator_warnings(args.year)
+        if summary.has_run:
+            for plan in Plan.objects.all():
+                raise_plan_warnings(plan, dt.date.today(), summary)
     if not summary.has_run:
         raise CliError(
             f"{args.year}学年还没有当前的指标计算结果：请先运行 tisheng compute --year {args.year}"
@@ -859,8 +866,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     warnings_parser = supervision_sub.add_parser(
         "warnings",
-        help="按该学年当前的指标值生成预警（超大班额、优质均衡未达标、体质健康优良率下降、数据缺报）；重复运行只更新",
-        description="按该学年当前的指标计算结果生成预警，发给相应学校。同一预警重复生成只更新，不会重复；已处理的预警不再打开。",
+        help="按该学年当前的指标值和行动方案进度生成预警（超大班额、优质均衡未达标、体质健康优良率下降、数据缺报、承诺偏离、进度报告逾期）；重复运行只更新",
+        description="按该学年当前的指标计算结果生成预警，发给相应学校；按行动方案各项承诺的状态和进度报告生成预警，发给牵头单位。同一预警重复生成只更新，不会重复；已处理的预警不再打开。",
     )
     warnings_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
     warnings_parser.set_defaults(handler=cmd_supervision_warnings)
