@@ -76,6 +76,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     for run in compute_all(trigger=RunTrigger.DEMO):
         print(f"      · {run.academic_year}：{run.value_count} 个指标值（{run.seconds:.1f} 秒）")
+    print("      · 按当前学年的指标值和行动方案进度生成预警…")
+    import datetime as dt
+
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource
+    from tisheng.core.models import AcademicYear
+    from tisheng.supervision.plan_rules import raise_all_warnings
+
+    current = AcademicYear.objects.order_by("-is_current", "-start_year").first()
+    with acting_as(None, ChangeSource.SYSTEM):
+        raised = raise_all_warnings(current.start_year if current else 0, dt.date.today())
+    print(f"      · 预警 {raised.total} 条")
     print()
     print(format_summary(summary))
     print()
@@ -638,16 +650,11 @@ def cmd_supervision_warnings(args: argparse.Namespace) -> int:
 
     from tisheng.core.audit import acting_as
     from tisheng.core.choices import ChangeSource
-    from tisheng.plan.models import Plan
     from tisheng.supervision.choices import WarningKind
-    from tisheng.supervision.plan_rules import raise_plan_warnings
-    from tisheng.supervision.rules import raise_indicator_warnings
+    from tisheng.supervision.plan_rules import raise_all_warnings
 
     with acting_as(None, ChangeSource.CLI):
-        summary = raise_indicator_warnings(args.year)
-        if summary.has_run:
-            for plan in Plan.objects.all():
-                raise_plan_warnings(plan, dt.date.today(), summary)
+        summary = raise_all_warnings(args.year, dt.date.today())
     if not summary.has_run:
         raise CliError(
             f"{args.year}学年还没有当前的指标计算结果：请先运行 tisheng compute --year {args.year}"

@@ -47,3 +47,14 @@ def test_an_off_track_commitment_and_overdue_reports_are_raised_to_the_lead_unit
     # raising again updates, never duplicates
     again = raise_plan_warnings(plan, today, RuleSummary(2025))
     assert Warning.objects.count() == summary.total and again.total == summary.total and not again.created
+
+
+def test_raise_all_runs_the_plan_rules_only_with_a_current_computation(world: World, settings: object) -> None:
+    from tisheng.supervision.plan_rules import raise_all_warnings
+
+    settings.REPORTS_FROM = dt.date(2025, 7, 1)  # type: ignore[attr-defined]
+    load(XIXIA)
+    assert not raise_all_warnings(2025, dt.date(2026, 2, 1)).has_run and not Warning.objects.exists()
+    store(world, "health.fitness_excellent_good_rate", {2025: "40.0"})  # a current run of 2025
+    summary = raise_all_warnings(2025, dt.date(2026, 2, 1))
+    assert summary.created[c.WarningKind.MISSING_REPORT] > 0

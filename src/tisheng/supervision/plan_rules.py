@@ -71,3 +71,15 @@ def raise_plan_warnings(plan: Plan, today: dt.date, summary: RuleSummary) -> Rul
                 academic_year=year,
             )
     return summary
+
+
+def raise_all_warnings(start_year: int, today: dt.date) -> RuleSummary:
+    """Every warning rule: the indicator rules for the 学年 starting in ``start_year`` and, when it has a
+    current computation, every plan's rules as of ``today``."""
+    from .rules import raise_indicator_warnings
+
+    summary = raise_indicator_warnings(start_year)
+    if summary.has_run:
+        for plan in Plan.objects.order_by("pk"):
+            raise_plan_warnings(plan, today, summary)
+    return summary
