@@ -693,6 +693,32 @@ def cmd_supervision_escalate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_supervision_evaluate(args: argparse.Namespace) -> int:
+    from tisheng.core.audit import acting_as
+    from tisheng.core.choices import ChangeSource
+    from tisheng.supervision.evaluation import EvaluationSystemError, evaluate_year, systems
+
+    try:
+        active = systems()
+    except EvaluationSystemError as exc:
+        raise CliError(str(exc)) from None
+    with acting_as(None, ChangeSource.CLI):
+        summary = evaluate_year(args.year, active)
+    if not summary.has_run:
+        raise CliError(
+            f"{args.year}学年还没有当前的指标计算结果：请先运行 tisheng compute --year {args.year}"
+        )
+    print(f"{args.year}学年按当前指标值评价学校（只公示等级，不公示分数和排名）：")
+    for code, system in active.items():
+        created, changed = summary.created.get(code, 0), summary.changed.get(code, 0)
+        unchanged, no_band = summary.unchanged.get(code, 0), summary.without_band.get(code, 0)
+        print(
+            f"  {system.title}：新建 {created}，更新 {changed}，未变 {unchanged}；"
+            f"其中数据不足未评等级 {no_band}"
+        )
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -866,7 +892,7 @@ def build_parser() -> argparse.ArgumentParser:
     supervision = add(
         "supervision",
         cmd_supervision_warnings,
-        "督导：按当前指标值生成预警（warnings）；整改逾期逐级问责（escalate）",
+        "督导：按当前指标值生成预警（warnings）；整改逾期逐级问责（escalate）；学校年度评价（evaluate）",
     )
     supervision_sub = supervision.add_subparsers(
         dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
@@ -886,6 +912,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     escalate_parser.add_argument("--today", help="按哪一天判断（YYYY-MM-DD；缺省为今天）")
     escalate_parser.set_defaults(handler=cmd_supervision_escalate)
+    evaluate_parser = supervision_sub.add_parser(
+        "evaluate",
+        help="按该学年当前的指标值评价每所学校（办学质量评价、幼儿园保育教育质量评估），评定等级；重复运行只替换",
+        description="按 supervision/systems 中的评价指标体系，用该学年当前的指标计算结果为每所学校计算各维度得分、"
+        "总分和等级（缺数据的指标不计，其余权重按比例放大；数据覆盖率低于体系规定的不评等级）。"
+        "重复运行替换该学年的结果，不会重复。公示只公布等级。",
+    )
+    evaluate_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
+    evaluate_parser.set_defaults(handler=cmd_supervision_evaluate)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -484,3 +484,64 @@ class EscalationStep(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.date:%Y-%m-%d}"
+
+
+class EvaluationResult(AuditedModel):
+    """A school's yearly evaluation result (办学质量评价 / 幼儿园保育教育质量评估结果) under one evaluation
+    system (:mod:`tisheng.supervision.evaluation`): the dimension scores, the total over the weights with
+    data, the coverage, and the band (等级) — none when the coverage is below the system's minimum.
+
+    Computed by ``tisheng supervision evaluate`` from the current stored indicator values; computing a
+    year again replaces the school's result (one per school × year × system). The district and the
+    inspectors read every result, a school's users their own; the public reads only the bands
+    (:func:`tisheng.supervision.views.PublicEvaluationView`), never scores or an order by score.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="evaluation_results", verbose_name=_("school")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        on_delete=models.PROTECT,
+        related_name="evaluation_results",
+        verbose_name=_("academic year"),
+    )
+    system = models.CharField(_("evaluation system"), max_length=60)
+    system_title = models.CharField(_("evaluation system title"), max_length=200)
+    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    coverage = models.DecimalField(_("data coverage (%)"), max_digits=5, decimal_places=2)
+    band = models.CharField(_("band"), max_length=10, blank=True)
+    band_label = models.CharField(_("band label"), max_length=20, blank=True)
+    dimensions = models.JSONField(_("dimension scores"), default=list)
+    run_id = models.PositiveBigIntegerField(_("indicator run"), null=True, blank=True)
+
+    access: ClassVar[dict[str, Grant]] = {
+        Role.ADMIN: every(VIEW),
+        Role.INSPECTOR: every(VIEW),
+        Role.LEADER: READ,
+        Role.PRINCIPAL: own(VIEW),
+        Role.CLERK: own(VIEW),
+    }
+    scope_paths: ClassVar[dict[str, str | None]] = {"school": "school"}
+
+    class Meta:
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        ordering = ["academic_year__start_year", "system", "school__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "system"],
+                name="evaluation_result_once",
+                violation_error_message=_("A school has one result per year and evaluation system."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.academic_year} {self.school} {self.system_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:evaluation", args=[self.pk])
+
+    @property
+    def band_name(self) -> str:
+        return f"{self.band} {self.band_label}" if self.band else ""

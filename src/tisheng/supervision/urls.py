@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tisheng.supervision import views
+from tisheng.supervision import evaluation_views, views
 
 app_name = "supervision"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("findings/<int:pk>/evidence/", views.OrderEvidenceView.as_view(), name="order-evidence"),
     path("findings/<int:pk>/submit/", views.OrderSubmitView.as_view(), name="order-submit"),
     path("findings/<int:pk>/recheck/", views.OrderRecheckView.as_view(), name="order-recheck"),
+    path("evaluation/", evaluation_views.EvaluationListView.as_view(), name="evaluation-list"),
+    path("evaluation/<int:pk>/", evaluation_views.EvaluationDetailView.as_view(), name="evaluation"),
+    path(
+        "evaluation/public/<int:year>/",
+        evaluation_views.PublicEvaluationView.as_view(),
+        name="evaluation-public",
+    ),
 ]
