@@ -34,7 +34,7 @@ from tisheng.core.filters import DepartmentFilterSet, SchoolFilterSet, SchoolGro
 from tisheng.health.filters import FitnessTestFilterSet, VisionScreeningFilterSet, WuxiangRecordFilterSet
 from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilterSet
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
-from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
+from tisheng.plan.filters import PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from tisheng.supervision.filters import (
     FindingFilterSet,
     InspectionFilterSet,
@@ -62,6 +62,9 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/plans/{plan_id}"),
     ("get", "/api/plan-tasks"),
     ("get", "/api/plan-tasks/{task_id}"),
+    ("get", "/api/progress-reports"),
+    ("get", "/api/progress-reports/{report_id}"),
+    ("post", "/api/progress-reports"),
     ("get", "/api/warnings"),
     ("get", "/api/warnings/{warning_id}"),
     ("get", "/api/inspections"),
@@ -153,6 +156,7 @@ def test_operation_ids_are_short_and_unique(schema: dict[str, Any]) -> None:
         ("/api/indicator-runs", IndicatorRunFilterSet),
         ("/api/plans", PlanFilterSet),
         ("/api/plan-tasks", TaskFilterSet),
+        ("/api/progress-reports", ProgressReportFilterSet),
         ("/api/warnings", WarningFilterSet),
         ("/api/inspections", InspectionFilterSet),
         ("/api/findings", FindingFilterSet),
@@ -186,6 +190,17 @@ def test_coded_values_come_with_labels(schema: dict[str, Any]) -> None:
 def test_errors_are_documented(schema: dict[str, Any]) -> None:
     patch = schema["paths"]["/api/schools/{school_id}"]["patch"]["responses"]
     assert {"200", "401", "403", "404", "422"} <= set(patch)
+    report = schema["paths"]["/api/progress-reports"]["post"]["responses"]
+    assert {"200", "201", "401", "403", "422"} <= set(report)
+
+
+def test_plan_statuses_are_documented_with_labels(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    for name in ("CommitmentOut", "TaskOut", "TaskDetailOut", "GoalOut"):
+        properties = components[name]["properties"]
+        assert {"status", "status_label"} <= set(properties), name
+    assert "status_reason" in components["CommitmentOut"]["properties"]
+    assert "overdue_reports" in components["TaskDetailOut"]["properties"]
 
 
 def test_documentation_page_is_served_without_a_cdn(client_for: Callable[[str], Client]) -> None:

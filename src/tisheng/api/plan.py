@@ -7,6 +7,11 @@ commitments. A commitment carries, in explicit fields, what a status computation
 indicator, comparator, target and deadline year; the target count; the planned places and milestones;
 the recurring period. Fields a commitment's kind does not use are null (or empty lists).
 
+Each commitment, task and goal also carries its status (红黄绿, :mod:`tisheng.plan.status`): computed
+from the stored district indicator values (a project from the milestones its progress reports say were
+reached), once per plan and request whatever the number of rows. A task's detail lists the progress
+reports its lead units owe and have not submitted (overdue).
+
 (No ``from __future__ import annotations`` here: ninja reads the endpoints' parameter types at runtime.)
 """
 
@@ -32,10 +37,35 @@ from tisheng.core.models import User
 from tisheng.plan import choices as c
 from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
 from tisheng.plan.models import Commitment, Goal, Milestone, Plan, Project, Task, TaskDepartment
+from tisheng.plan.reports import Overdue, overdue_reports
+from tisheng.plan.status import STATUS_LABELS, CommitmentStatus, PlanStatus, plan_status
+from tisheng.plan.trajectory import Status
 
 router = Router()
 
 READ_BY = "\n\nRead by every signed-in role: a plan is a public document."
+STATUS_HELP = "Status: green (on track), yellow (at risk), red (off track) or unknown (no data)"
+
+
+def statuses_of(request: HttpRequest, plan_id: int, plan: Plan | None = None) -> PlanStatus:
+    """The status of every commitment, task and goal of the plan ``plan_id``: computed once per request
+    (:func:`~tisheng.plan.status.plan_status`) and kept on the request for every row that asks."""
+    cache: dict[int, PlanStatus] = request.__dict__.setdefault("_plan_statuses", {})
+    if plan_id not in cache:
+        if plan is None:
+            plan = Plan.objects.select_related("district").get(pk=plan_id)
+        cache[plan_id] = plan_status(plan)
+    return cache[plan_id]
+
+
+def _request(context: Any) -> HttpRequest:
+    return context["request"]  # type: ignore[no-any-return]
+
+
+def status_label(status: Status) -> str:
+    """The status's label in the request's language (绿（进度正常） …)."""
+    return str(STATUS_LABELS[Status(status)])
+
 
 PlanParams = query_schema(PlanFilterSet)
 TaskParams = query_schema(TaskFilterSet)
@@ -60,6 +90,7 @@ class PlanRef(Schema):
 class MilestoneOut(Schema):
     """A project milestone (立项, 开工, 主体完工, 投用) and when the text plans it, if it says."""
 
+    id: int = Field(..., description="Milestone id (what a progress report names as reached)")
     stage: c.MilestoneStage = Field(..., description="Milestone")
     planned_year: int | None = Field(..., description="Planned year, when the text gives one")
     planned_date: dt.date | None = Field(..., description="Planned date, when the text gives one")
@@ -100,6 +131,20 @@ class CommitmentOut(Schema):
     since_year: int | None = Field(..., description="First year of a recurring duty")
     milestones: list[MilestoneOut] = Field(..., description="A project's milestones")
     target_text: str = Field(..., description="The target in words")
+    status: Status = Field(..., description=STATUS_HELP)
+    status_reason: str = Field(..., description="The one sentence (in Chinese) that explains the status")
+
+    @staticmethod
+    def result(obj: Any, context: Any) -> CommitmentStatus:
+        return statuses_of(_request(context), obj.plan_id).commitments[obj.pk]
+
+    @staticmethod
+    def resolve_status(obj: Any, context: Any) -> Status:
+        return CommitmentOut.result(obj, context).status
+
+    @staticmethod
+    def resolve_status_reason(obj: Any, context: Any) -> str:
+        return CommitmentOut.result(obj, context).reason
 
     @staticmethod
     def resolve_milestones(obj: Any) -> list[Milestone]:
@@ -152,6 +197,11 @@ class CommitmentOut(Schema):
     def frequency_label(self) -> str | None:
         return label_or_none(self.frequency)
 
+    @computed_field(description="Display label of status")  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
 
 class TaskDepartmentOut(Schema):
     """A department named on a task, in its role, with the name as the text writes it."""
@@ -174,8 +224,28 @@ class ProjectRef(Schema):
     title: str
 
 
-class TaskOut(Schema):
-    """A task (任务) of a plan: number, title, 工程 and departments."""
+class TaskStatusOut(Schema):
+    """A task's status, rolled up from its commitments' (红 if any is 红, else 黄, else 绿)."""
+
+    status: Status = Field(..., description=STATUS_HELP + ", rolled up from the task's commitments")
+
+    @staticmethod
+    def resolve_status(obj: Any, context: Any) -> Status:
+        plan = obj.plan if Task.plan.is_cached(obj) else None
+        return statuses_of(_request(context), obj.plan_id, plan).of_task(obj)
+
+    @computed_field(description="Display label of status")  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+class TaskBriefOut(TaskStatusOut, ProjectRef):
+    """A task, in brief, with its status."""
+
+
+class TaskOut(TaskStatusOut):
+    """A task (任务) of a plan: number, title, 工程, departments and status."""
 
     id: int
     plan: PlanRef
@@ -190,25 +260,64 @@ class TaskOut(Schema):
         return list(obj.department_links.all())
 
 
+class OverdueOut(Schema):
+    """A quarter's progress report a lead unit (牵头单位) owes on the task and has not submitted."""
+
+    department: DepartmentRef
+    year: int
+    quarter: int = Field(..., description="Quarter (1–4)")
+    due: dt.date = Field(..., description="The day the report fell due")
+    sentence: str = Field(..., description="The overdue report in one sentence (in Chinese)")
+
+    @staticmethod
+    def resolve_year(obj: Overdue) -> int:
+        return obj.period.year
+
+    @staticmethod
+    def resolve_quarter(obj: Overdue) -> int:
+        return obj.period.quarter
+
+    @staticmethod
+    def resolve_sentence(obj: Overdue) -> str:
+        return obj.sentence()
+
+
 class TaskDetailOut(TaskOut):
-    """A task with its clause text and commitments."""
+    """A task with its clause text, commitments (each with its status) and overdue reports."""
 
     text: str = Field(..., description="The clause text, verbatim")
     commitments: list[CommitmentOut]
+    overdue_reports: list[OverdueOut] = Field(
+        ..., description="Quarterly reports its lead units owe and have not submitted, latest first"
+    )
 
     @staticmethod
     def resolve_commitments(obj: Any) -> list[Commitment]:
         return list(obj.commitments.all())
 
+    @staticmethod
+    def resolve_overdue_reports(obj: Any) -> list[Overdue]:
+        return obj.overdue_rows  # type: ignore[no-any-return]
+
 
 class GoalOut(Schema):
-    """A goal (工作目标) with its commitments."""
+    """A goal (工作目标) with its commitments and status."""
 
     id: int
     number: int
     title: str
     text: str
     commitments: list[CommitmentOut]
+    status: Status = Field(..., description=STATUS_HELP + ", rolled up from the goal's commitments")
+
+    @staticmethod
+    def resolve_status(obj: Any, context: Any) -> Status:
+        return statuses_of(_request(context), obj.plan_id).of_goal(obj)
+
+    @computed_field(description="Display label of status")  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
 
     @staticmethod
     def resolve_commitments(obj: Any) -> list[Commitment]:
@@ -218,7 +327,7 @@ class GoalOut(Schema):
 class ProjectOut(ProjectRef):
     """A project (工程) with its tasks."""
 
-    tasks: list[ProjectRef] = Field(..., description="The project's tasks (id, number, title)")
+    tasks: list[TaskBriefOut] = Field(..., description="The project's tasks (id, number, title, status)")
 
     @staticmethod
     def resolve_tasks(obj: Any) -> list[Task]:
@@ -267,7 +376,7 @@ def commitments_of(user: User) -> QuerySet[Commitment]:
 def tasks_of(queryset: QuerySet[Task], user: User) -> QuerySet[Task]:
     links = in_scope(user, TaskDepartment).select_related("department")
     return (
-        queryset.select_related("plan", "project")
+        queryset.select_related("plan__district", "project")
         .prefetch_related(Prefetch("department_links", queryset=links))
         .annotate(commitment_count=Count("commitments", distinct=True))
     )
@@ -298,6 +407,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Plan:
     user = auth_user(request)
     plans = in_scope(user, Plan).select_related("district").annotate(task_count=Count("tasks"))
     plan = get_visible(plans, plan_id)
+    statuses_of(request, plan.pk, plan)  # the status of every row shown, computed once
     commitments = commitments_of(user)
     goals = (
         in_scope(user, Goal).filter(plan=plan).prefetch_related(Prefetch("commitments", queryset=commitments))
@@ -333,11 +443,15 @@ def list_plan_tasks(request: HttpRequest, filters: Query[TaskParams]) -> QuerySe
     response={200: TaskDetailOut, **OBJECT_ERRORS},
     tags=["plan"],
     summary="A plan task",
-    description="A task with its clause text, departments by role and commitments." + READ_BY,
+    description="A task with its clause text, departments by role, commitments with their status, and "
+    "the quarterly progress reports its lead units owe and have not submitted." + READ_BY,
 )
 def get_plan_task(request: HttpRequest, task_id: int) -> Task:
     user = auth_user(request)
     tasks = tasks_of(in_scope(user, Task), user).prefetch_related(
         Prefetch("commitments", queryset=commitments_of(user))
     )
-    return get_visible(tasks, task_id)
+    task = get_visible(tasks, task_id)
+    overdue = overdue_reports(task.plan, dt.date.today(), tasks=[task])
+    task.overdue_rows = overdue[::-1]  # type: ignore[attr-defined]  # latest first, as the task page
+    return task

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 
-from tisheng.api import census, health, indicators, organisation, plan, supervision
+from tisheng.api import census, health, indicators, organisation, plan, plan_reports, supervision
 from tisheng.api.auth import SessionAuth, TokenAuth
 from tisheng.api.docs import ASSET_URL_NAME, OfflineSwagger, docs_asset
 from tisheng.api.errors import install_handlers
@@ -61,5 +61,6 @@ api.add_router("", census.router)
 api.add_router("", indicators.router)
 api.add_router("", health.router)
 api.add_router("", plan.router)
+api.add_router("", plan_reports.router)
 api.add_router("", supervision.router)
 api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name=ASSET_URL_NAME)(docs_asset)

@@ -1,7 +1,9 @@
-"""One filter class per model (STYLE §4) for the plan: plans and tasks. Each serves the list page and
-the API alike (:mod:`tisheng.api.plan`)."""
+"""One filter class per model (STYLE §4) for the plan: plans, tasks and progress reports. Each serves
+the list page and the API alike (:mod:`tisheng.api.plan`, :mod:`tisheng.api.plan_reports`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import django_filters as df
 from django.db.models import QuerySet
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tisheng.core.filters import SearchFilterSet, visible
 from tisheng.core.models import Department, District
 from tisheng.plan import choices as c
-from tisheng.plan.models import Plan, Project, Task
+from tisheng.plan.models import Plan, ProgressReport, Project, Task
 
 ALL = _("All")
 
@@ -74,3 +76,25 @@ class TaskFilterSet(SearchFilterSet):
 
     def filter_kind(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return queryset.filter(commitments__kind=value).distinct() if value else queryset
+
+
+def report_label(name: str) -> Any:
+    """The verbose name of a progress report's field, as the filter's label."""
+    return ProgressReport._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+
+
+class ProgressReportFilterSet(df.FilterSet):
+    """Progress reports by task, department and quarter (the API's ``/progress-reports``)."""
+
+    task = df.ModelChoiceFilter(queryset=visible(Task), label=report_label("task"))
+    department = df.ModelChoiceFilter(queryset=Department.objects.all(), label=report_label("department"))
+    year = df.NumberFilter(label=report_label("year"))
+    quarter = df.ChoiceFilter(
+        choices=c.Quarter.choices,
+        label=report_label("quarter"),
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["task", "department", "year", "quarter"]
