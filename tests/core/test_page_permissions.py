@@ -91,6 +91,11 @@ PAGES: list[Page] = [
     ("supervision", lambda w: reverse("supervision:home"), {}),
     ("warnings", lambda w: reverse("supervision:warning-list"), {}),
     (
+        "departments' yearly evaluation",
+        lambda w: reverse("supervision:accountability"),
+        {"principal_a": FORBIDDEN, "clerk_a": FORBIDDEN, "principal_b": FORBIDDEN},
+    ),
+    (
         "warning to school A",
         lambda w: reverse("supervision:warning", args=[warning_of_a(w).pk]),
         {"dept_user": NOT_FOUND, "principal_b": NOT_FOUND},

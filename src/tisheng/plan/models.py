@@ -10,6 +10,7 @@ period), and always the clause of the source text it was taken from.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -366,6 +367,8 @@ class ProgressReport(AuditedModel):
     )
     reached_on = models.DateField(_("reached on"), null=True, blank=True)
     places_delivered = models.PositiveIntegerField(_("places delivered (学位)"), null=True, blank=True)
+    #: the day the report came in (its latest correction), against which its due date is judged
+    submitted_on = models.DateField(_("submitted on"), default=dt.date.today)
     submitted_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

@@ -186,6 +186,7 @@ def submit(
         report.reached_on = reached_on if milestone is not None else None
         report.places_delivered = places_delivered
         report.submitted_by = user
+        report.submitted_on = today
         report.full_clean()
         report.save()
         if files:

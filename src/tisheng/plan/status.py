@@ -74,13 +74,18 @@ class PlanStatus:
 
 
 def _histories(
-    plan: Plan, commitments: Iterable[Commitment], definitions: Mapping[str, Definition]
+    plan: Plan,
+    commitments: Iterable[Commitment],
+    definitions: Mapping[str, Definition],
+    as_of: int | None = None,
 ) -> dict[tuple[str, str, str], list[tuple[int, Decimal | None]]]:
-    """(indicator, stage, breakdown) → the district's current value of every 学年, in one query."""
+    """(indicator, stage, breakdown) → the district's current value of every 学年 up to ``as_of``, in
+    one query."""
     wanted = {x.indicator_id for x in commitments if x.indicator_id in definitions}
     rows = (
         IndicatorValue.objects.current()
         .filter(indicator__in=wanted, level="district", org_code=plan.district.code)
+        .filter(academic_year__start_year__lte=as_of if as_of is not None else 9999)
         .select_related("academic_year")
         .order_by("academic_year__start_year")
     )
@@ -204,7 +209,7 @@ def plan_status(
     today = today or dt.date.today()
     definitions = catalogue()
     commitments = list(plan.commitments.prefetch_related("milestones"))
-    histories = _histories(plan, commitments, definitions)
+    histories = _histories(plan, commitments, definitions, as_of)
     reached: dict[int, ProgressReport] = {}
     for report in (
         ProgressReport.objects.filter(task__plan=plan, milestone__isnull=False)

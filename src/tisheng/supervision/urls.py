@@ -26,4 +26,5 @@ urlpatterns = [
         evaluation_views.PublicEvaluationView.as_view(),
         name="evaluation-public",
     ),
+    path("accountability/", views.AccountabilityView.as_view(), name="accountability"),
 ]

@@ -25,18 +25,24 @@ from django.views.generic import TemplateView
 
 from tisheng.census.forms import EvidenceUploadForm
 from tisheng.core import evidence
+from tisheng.core.choices import Role
 from tisheng.core.evidence import Evidence
 from tisheng.core.permissions import ADD, CHANGE, VIEW, can, can_any
+from tisheng.intake.tables import table_workbook, xlsx_response
+from tisheng.plan.models import Plan
 from tisheng.web.charts import Chart, Series
 from tisheng.web.views import ObjectDetailView, ObjectListView
 
+from . import accountability, services
 from . import choices as c
-from . import services
 from .checklists import checklists
 from .filters import FindingFilterSet, InspectionFilterSet, WarningFilterSet
 from .forms import InspectionForm, RecheckForm, ResolveForm, SubmitForm, today
 from .models import Finding, Inspection, Recheck, RectificationOrder, Warning
 from .tables import FindingTable, InspectionTable, OrderTable, WarningTable
+
+#: who reads the departments' yearly evaluation
+ACCOUNTABILITY_READERS = (Role.ADMIN, Role.INSPECTOR, Role.LEADER, Role.DEPARTMENT)
 
 
 def status_chart(title: Any, statuses: type[Any], counts: dict[str, int], name: Any) -> Chart:
@@ -81,6 +87,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 gettext_lazy("Rectification orders"),
             ),
             may_inspect=services.may_inspect(user),
+            may_read_accountability=user.role in ACCOUNTABILITY_READERS,
         )
         return context
 
@@ -359,3 +366,51 @@ class OrderSubmitView(OrderActionView):
 
 class OrderRecheckView(OrderActionView):
     action = "recheck"
+
+
+class AccountabilityView(LoginRequiredMixin, TemplateView):
+    """The yearly 履职评价 of the departments (:mod:`.accountability`): district roles see every lead
+    unit, a department user its own row; schools have no part in it (403). ``?format=xlsx`` gives the
+    table as a workbook to publish."""
+
+    template_name = "supervision/accountability.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and request.user.role not in ACCOUNTABILITY_READERS:  # type: ignore[union-attr]
+            raise PermissionDenied(
+                _("The departments' yearly evaluation is for the district and the departments.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        plans = list(Plan.objects.restrict(request.user, VIEW).order_by("-start_year", "code"))
+        plan = next((p for p in plans if str(p.pk) == request.GET.get("plan")), plans[0] if plans else None)
+        years = list(range(plan.start_year, plan.end_year + 1)) if plan else []
+        chosen = request.GET.get("year", "")
+        year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[-1] if years else None)
+        rows = accountability.yearly_table(plan, year) if plan and year else []
+        if request.user.role == Role.DEPARTMENT:  # type: ignore[union-attr]
+            rows = [r for r in rows if r.department.pk == request.user.department_id]  # type: ignore[union-attr]
+        title = f"{year}年部门履职评价" if year else str(_("Departments' yearly evaluation"))
+        if request.GET.get("format") == "xlsx" and rows:
+            return xlsx_response(
+                table_workbook(accountability.AccountabilityTable, rows, title), f"{title}.xlsx"
+            )
+        grades = [name for _, name in accountability.GRADES]
+        chart = Chart(
+            title=_("Departments by grade"),
+            kind="pie",
+            pie=[(g, n) for g in grades if (n := sum(1 for r in rows if r.grade == g))],
+            height=260,
+        )
+        context = self.get_context_data(
+            plans=plans,
+            plan=plan,
+            years=years,
+            year=year,
+            title=title,
+            table=accountability.AccountabilityTable(rows, None),
+            total=len(rows),
+            chart=chart if rows else None,
+        )
+        return self.render_to_response(context)

@@ -5,7 +5,8 @@ after the quarter, with a sentence on the work and a figure; 住房城乡建设�
 department) also reports on the school-building tasks it is responsible for. The 教育小镇 project reports
 its milestones 立项, 开工 and 主体完工 (not yet 投用).
 
-Planted for the supervision pages: the lead of task 7 (义务教育优质均衡, 政府办) has not reported the
+Each report comes in within the fortnight before its due date, except three planted late ones (tasks
+16 and 7, :data:`LATE`). Planted for the supervision pages: the lead of task 7 (义务教育优质均衡, 政府办) has not reported the
 last two quarters of 2025, and 教育局 has not reported task 12 (校园治理) for the last quarter of 2025, so
 the task pages show those reports overdue.
 """
@@ -21,6 +22,8 @@ from tisheng.plan.reports import Period
 
 #: (task number, period) of the reports left out on purpose
 MISSING = {(7, Period(2025, 3)), (7, Period(2025, 4)), (12, Period(2025, 4))}
+#: (task number, period) of reports that came in late, and by how many days
+LATE = {(16, Period(2024, 2)): 20, (16, Period(2024, 3)): 9, (7, Period(2025, 2)): 31}
 #: the department that also reports as a responsible unit, and on which tasks
 HOUSING = "住房城乡建设和交通局"
 HOUSING_TASKS = (5, 7)
@@ -72,6 +75,8 @@ def make_progress_reports(ctx: DemoContext) -> None:
                     quarter=period.quarter,
                     text=ctx.rng.choice(WORK).format(n=n),
                     figures=f"专题会议 {n} 次",
+                    submitted_on=period.due()
+                    + dt.timedelta(days=LATE.get((task.number, period), -ctx.rng.randint(0, 14))),
                 )
                 if task.number == 10 and period in reached:
                     report.milestone, report.reached_on = reached[period]
