@@ -7,7 +7,6 @@ Every helper fails loudly: a malformed value raises ``ImproperlyConfigured`` wit
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import os
 import secrets
