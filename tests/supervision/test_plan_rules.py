@@ -49,7 +49,9 @@ def test_an_off_track_commitment_and_overdue_reports_are_raised_to_the_lead_unit
     assert Warning.objects.count() == summary.total and again.total == summary.total and not again.created
 
 
-def test_raise_all_runs_the_plan_rules_only_with_a_current_computation(world: World, settings: object) -> None:
+def test_raise_all_runs_the_plan_rules_only_with_a_current_computation(
+    world: World, settings: object
+) -> None:
     from tisheng.supervision.plan_rules import raise_all_warnings
 
     settings.REPORTS_FROM = dt.date(2025, 7, 1)  # type: ignore[attr-defined]
