@@ -4,7 +4,10 @@ scoped like the supervision pages.
 Each list takes the filters of the list page's filter set and answers only the rows the caller may see
 (``restrict(user, "view")``): a warning or an order addressed to a school is read by that school's
 principal and clerks, one addressed to a department by its users, and all of them by the district roles
-(administrator, inspectors, leader). Inspections and their findings are read by the inspected school
+(administrator, inspectors, leader). The yearly evaluation results (办学质量评价) are read in full by the
+district roles, a school's users read their own school's dimension scores and band; the public notice
+(``/evaluation-public/{year}``) gives every signed-in caller each school's band only, in school-code
+order — never a score, never a rank. Inspections and their findings are read by the inspected school
 and the district; a department user reads the findings whose rectification it owns. A role that may
 read none of a resource gets 403; a record outside the caller's scope is a 404.
 
@@ -23,13 +26,18 @@ from pydantic import computed_field
 from tisheng.api.auth import auth_user
 from tisheng.api.census import LIST_ERRORS, in_scope, readable
 from tisheng.api.census_schemas import blank_to_none
-from tisheng.api.errors import OBJECT_ERRORS
+from tisheng.api.errors import OBJECT_ERRORS, not_found
 from tisheng.api.filters import apply_filters, query_schema
 from tisheng.api.organisation import get_visible
 from tisheng.api.pagination import Pagination
 from tisheng.api.schemas import DepartmentRef, SchoolRef, UserRef, display
+from tisheng.core.choices import SCHOOL_ROLES
+from tisheng.core.models import AcademicYear
+from tisheng.indicators.models import IndicatorValue
 from tisheng.supervision import choices as c
+from tisheng.supervision.evaluation import result_view
 from tisheng.supervision.filters import (
+    EvaluationResultFilterSet,
     FindingFilterSet,
     InspectionFilterSet,
     OrderFilterSet,
@@ -37,6 +45,7 @@ from tisheng.supervision.filters import (
 )
 from tisheng.supervision.models import (
     EscalationStep,
+    EvaluationResult,
     Finding,
     Inspection,
     InspectionResult,
@@ -56,6 +65,7 @@ WarningParams = query_schema(WarningFilterSet)
 InspectionParams = query_schema(InspectionFilterSet)
 FindingParams = query_schema(FindingFilterSet)
 OrderParams = query_schema(OrderFilterSet)
+EvaluationParams = query_schema(EvaluationResultFilterSet)
 
 
 class WarningOut(Schema):
@@ -388,3 +398,146 @@ def get_rectification_order(request: HttpRequest, order_id: int) -> Rectificatio
         Prefetch("escalation_steps", queryset=in_scope(user, EscalationStep)),
     )
     return get_visible(orders, order_id)
+
+
+# --- the yearly school evaluation ------------------------------------------------------------------------
+
+
+class EvaluationLeafOut(Schema):
+    """One indicator of a dimension. Outside the school a withheld small group shows no value or score."""
+
+    indicator: str = Field(..., description="Catalogue indicator id")
+    name: str = Field(..., description="Indicator name (Chinese)")
+    weight: str = Field(..., description="Weight within the dimension (the dimension's leaves sum to 100)")
+    missing: bool = Field(..., description="No current value (缺数据): left out, the other weights rescaled")
+    withheld: bool = Field(..., description="Withheld: a small group outside its school")
+    score: str | None = Field(..., description="Share of full marks, 0–100 (null when missing or withheld)")
+    value: str = Field(..., description="The value as published, or the suppression text")
+
+
+class EvaluationDimensionOut(Schema):
+    """One dimension (维度) of the evaluation system."""
+
+    name: str = Field(..., description="Dimension name (Chinese)")
+    weight: str = Field(..., description="Weight in the system (the dimensions sum to 100)")
+    score: str | None = Field(
+        ..., description="Score 0–100 over its indicators with data (null if none or withheld)"
+    )
+    withheld: bool = Field(
+        ..., description="Score withheld outside the school (it would give away a small group)"
+    )
+    coverage: str = Field(..., description="Share (%) of the dimension's weights with data")
+    leaves: list[EvaluationLeafOut]
+
+
+class EvaluationOut(Schema):
+    """A school's yearly evaluation result: the total is shown to the district roles only."""
+
+    id: int
+    school: SchoolRef
+    academic_year: int = Field(..., description="Start year of the school year")
+    system: str = Field(..., description="Evaluation system code (packaged YAML file)")
+    system_title: str = Field(..., description="Evaluation system title")
+    total: str | None = Field(
+        ...,
+        description="Total 0–100 (district roles only; null without data or when it would give away a small group)",
+    )
+    coverage: str = Field(..., description="Share (%) of the weights with data")
+    band: str | None = Field(..., description="Band code (null: too little data for a band)")
+    band_label: str | None = Field(..., description="Band label (优秀、良好、合格、待改进)")
+
+
+class EvaluationDetailOut(EvaluationOut):
+    dimensions: list[EvaluationDimensionOut]
+
+
+class PublicBandOut(Schema):
+    """One school's band in the public notice (公示): no score, no rank."""
+
+    system_title: str = Field(..., description="Evaluation system title")
+    school_code: str = Field(..., description="School identification code (the list is in this order)")
+    school_name: str = Field(..., description="School name")
+    band: str | None = Field(..., description="Band code (null: too little data for a band)")
+    band_label: str | None = Field(..., description="Band label")
+
+
+def evaluation_out(
+    result: EvaluationResult, user: Any, values: dict[int, Any] | None = None
+) -> dict[str, Any]:
+    view = result_view(result, user, values)
+    school_user = getattr(user, "role", None) in SCHOOL_ROLES
+    return {
+        "id": result.pk,
+        "school": result.school,
+        "academic_year": result.academic_year.start_year,
+        "system": result.system,
+        "system_title": result.system_title,
+        "total": None if school_user else view.total,
+        "coverage": str(result.coverage),
+        "band": result.band or None,
+        "band_label": result.band_label or None,
+        "dimensions": view.dimensions,
+    }
+
+
+@router.get(
+    "/evaluation-results",
+    response={200: list[EvaluationOut], **LIST_ERRORS},
+    tags=["supervision"],
+    summary="List evaluation results",
+    description="The yearly school evaluation (办学质量评价、幼儿园保育教育质量评估), in year, system and "
+    "school-code order — never ordered by score. The district roles read every school's total; a school's "
+    "principal and clerks read their own school's result without the total; department users get 403.",
+)
+@paginate(Pagination)
+def list_evaluation_results(request: HttpRequest, filters: Query[EvaluationParams]) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    queryset = apply_filters(
+        EvaluationResultFilterSet, filters, readable(request, EvaluationResult), request
+    ).select_related("school", "academic_year")
+    user = auth_user(request)
+    return [evaluation_out(r, user) for r in queryset]
+
+
+@router.get(
+    "/evaluation-results/{result_id}",
+    response={200: EvaluationDetailOut, **OBJECT_ERRORS},
+    tags=["supervision"],
+    summary="An evaluation result",
+    description="A school's yearly evaluation with its dimension scores and indicators; outside the school a "
+    "withheld small group shows neither its value nor its score, nor its dimension's score or the total.",
+)
+def get_evaluation_result(request: HttpRequest, result_id: int) -> dict[str, Any]:
+    user = auth_user(request)
+    result = get_visible(
+        in_scope(user, EvaluationResult).select_related("school", "academic_year"), result_id
+    )
+    ids = [leaf["value_id"] for dim in result.dimensions for leaf in dim["leaves"] if leaf["value_id"]]
+    return evaluation_out(result, user, IndicatorValue.objects.in_bulk(ids))
+
+
+@router.get(
+    "/evaluation-public/{year}",
+    response={200: list[PublicBandOut], **OBJECT_ERRORS},
+    tags=["supervision"],
+    summary="Public notice of the evaluation",
+    description="Each school's band for the school year starting in ``year`` (公示), by system and school code: "
+    "no score, no rank, no order by score. Read by every signed-in role (the web page is public).",
+)
+def public_evaluation(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    auth_user(request)
+    academic_year = AcademicYear.objects.filter(start_year=year).first()
+    if academic_year is None:
+        raise not_found()
+    rows = EvaluationResult.objects.filter(academic_year=academic_year).order_by("system", "school__code")
+    return [
+        {
+            "system_title": title,
+            "school_code": code,
+            "school_name": name,
+            "band": band or None,
+            "band_label": label or None,
+        }
+        for title, code, name, band, label in rows.values_list(
+            "system_title", "school__code", "school__name", "band", "band_label"
+        )
+    ]

@@ -1,5 +1,5 @@
-"""One filter class per model (STYLE §4) for supervision: warnings, inspections, findings and
-rectification orders. Each serves the list page and the API alike (:mod:`tisheng.api.supervision`)."""
+"""One filter class per model (STYLE §4) for supervision: warnings, inspections, findings,
+rectification orders and evaluation results. Each serves the list page and the API alike (:mod:`tisheng.api.supervision`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tisheng.core.models import AcademicYear, Department, School
 
 from . import choices as c
 from .checklists import checklist_choices
-from .models import Finding, Inspection, RectificationOrder, Warning
+from .models import EvaluationResult, Finding, Inspection, RectificationOrder, Warning
 
 ALL = _("All")
 
@@ -83,3 +83,22 @@ class OrderFilterSet(SearchFilterSet):
             return queryset
         late = {"status": c.OrderStatus.ISSUED, "deadline__lt": timezone.localdate()}
         return queryset.filter(**late) if value else queryset.exclude(**late)
+
+
+def evaluation_systems() -> list[tuple[str, str]]:
+    from .evaluation import systems
+
+    return [(code, system.title) for code, system in systems().items()]
+
+
+class EvaluationResultFilterSet(SearchFilterSet):
+    """The yearly evaluation results; deliberately no filter or order on the score (never a ranking)."""
+
+    search_fields = ("school__name", "school__code")
+    academic_year = df.ModelChoiceFilter(queryset=visible(AcademicYear), label=_("Academic year"))
+    system = df.ChoiceFilter(choices=evaluation_systems, label=_("Evaluation system"), empty_label=ALL)
+    school = df.ModelChoiceFilter(queryset=visible(School), label=_("School"))
+
+    class Meta:
+        model = EvaluationResult
+        fields = ["q", "academic_year", "system", "school"]
