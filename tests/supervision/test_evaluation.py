@@ -42,7 +42,13 @@ def test_packaged_systems_load_and_cover_the_school_types() -> None:
     assert set(school.school_types) == {"primary", "junior", "nine_year", "complete_secondary", "senior"}
     assert kindergarten.school_types == ("kindergarten",)
     assert [d.name for d in school.dimensions] == ["办学方向", "课程教学", "教师发展", "学校管理", "学生发展"]
-    assert [d.name for d in kindergarten.dimensions] == ["办园方向", "保育与安全", "教育过程", "环境创设", "教师队伍"]
+    assert [d.name for d in kindergarten.dimensions] == [
+        "办园方向",
+        "保育与安全",
+        "教育过程",
+        "环境创设",
+        "教师队伍",
+    ]
     for system in packaged.values():
         assert sum(d.weight for d in system.dimensions) == 100
         assert all(sum(leaf.weight for leaf in d.leaves) == 100 for d in system.dimensions)
@@ -87,7 +93,10 @@ def test_met_needs_a_threshold_and_the_indicator_a_school_level(tmp_path: Path) 
         "teachers.rotation_share, weight: 50, score: met", "teachers.backbone_count, weight: 50, score: met"
     ).replace("class_size.large_share", "enrolment.preschool_gross_rate")
     problems = problems_of(tmp_path, text)
-    assert "第18行：“教师发展”第2项指标的 score: met 要求指标 teachers.backbone_count 有标准值，但它没有" in problems
+    assert (
+        "第18行：“教师发展”第2项指标的 score: met 要求指标 teachers.backbone_count 有标准值，但它没有"
+        in problems
+    )
     assert any("enrolment.preschool_gross_rate 不在学校层面计算" in p for p in problems)
 
 
