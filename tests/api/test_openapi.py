@@ -36,6 +36,7 @@ from tisheng.indicators.filters import IndicatorRunFilterSet, IndicatorValueFilt
 from tisheng.intake.filters import BatchFilterSet, SubmissionFilterSet
 from tisheng.plan.filters import PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from tisheng.supervision.filters import (
+    EvaluationResultFilterSet,
     FindingFilterSet,
     InspectionFilterSet,
     OrderFilterSet,
@@ -73,6 +74,9 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/findings/{finding_id}"),
     ("get", "/api/rectification-orders"),
     ("get", "/api/rectification-orders/{order_id}"),
+    ("get", "/api/evaluation-results"),
+    ("get", "/api/evaluation-results/{result_id}"),
+    ("get", "/api/evaluation-public/{year}"),
 }
 #: The read endpoints of the data sets (tisheng.api.census): a list and a record of each.
 DATA_SETS = {
@@ -161,6 +165,7 @@ def test_operation_ids_are_short_and_unique(schema: dict[str, Any]) -> None:
         ("/api/inspections", InspectionFilterSet),
         ("/api/findings", FindingFilterSet),
         ("/api/rectification-orders", OrderFilterSet),
+        ("/api/evaluation-results", EvaluationResultFilterSet),
     ],
 )
 def test_list_filters_are_declared(schema: dict[str, Any], path: str, filterset_class: type) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.conftest import PERSONAS, World
 from tests.plan.conftest import small_plan
 from tests.supervision.conftest import finding_of_a, inspection_of_a, warning_of_a, warning_of_finance
+from tests.supervision.evaluation_data import evaluation_of_a
 
 OK, NOT_FOUND, FORBIDDEN = 200, 404, 403
 
@@ -124,6 +125,13 @@ PAGES: list[Page] = [
     (
         "finding at A",
         lambda w: reverse("supervision:finding", args=[finding_of_a(w).pk]),
+        {"dept_user": NOT_FOUND, "principal_b": NOT_FOUND},
+    ),
+    # the yearly school evaluation: the district and the schools (their own); department users none
+    ("school evaluation", lambda w: reverse("supervision:evaluation-list"), {"dept_user": FORBIDDEN}),
+    (
+        "evaluation of A",
+        lambda w: evaluation_of_a(w).get_absolute_url(),
         {"dept_user": NOT_FOUND, "principal_b": NOT_FOUND},
     ),
     (
