@@ -115,6 +115,8 @@ def test_small_groups_are_withheld_outside_the_school(client_for, world: World, 
         assert (
             students["leaves"][0]["score"] is None and students["leaves"][0]["value"] == "少于10人，不予显示"
         )
+        listing = page(client_for(persona), reverse("supervision:evaluation-list"))
+        assert "92.00" not in listing and "含小样本，不予显示" in listing
         listed = api(client_for(persona), "/api/evaluation-results")["items"]
         assert next(r for r in listed if r["id"] == a.pk)["total"] is None
     own = page(client_for("principal_a"), a.get_absolute_url())

@@ -545,3 +545,9 @@ class EvaluationResult(AuditedModel):
     @property
     def band_name(self) -> str:
         return f"{self.band} {self.band_label}" if self.band else ""
+
+    @property
+    def has_small_groups(self) -> bool:
+        """Whether a leaf rests on a withheld small group: outside the school its score, its dimension's
+        score and the total are not shown (:func:`tisheng.supervision.evaluation.result_view`)."""
+        return any(leaf["suppressed"] for dim in self.dimensions for leaf in dim["leaves"])
