@@ -104,6 +104,9 @@ class ProgressReportOut(Schema):
     milestone: MilestoneOut | None = Field(..., description="A milestone of the task's project reached")
     reached_on: dt.date | None = Field(..., description="When the milestone was reached")
     places_delivered: int | None = Field(..., description="Places (学位) delivered, with the 投用 milestone")
+    submitted_on: dt.date = Field(
+        ..., description="The day it came in (its latest correction); on time when ≤ its due date"
+    )
     submitted_by: UserRef | None = Field(..., description="Who submitted it last")
     evidence_count: int = Field(..., description="Evidence files (证明材料) attached")
     created_at: dt.datetime = Field(..., description="First submitted at")
