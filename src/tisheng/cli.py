@@ -88,6 +88,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with acting_as(None, ChangeSource.SYSTEM):
         raised = raise_all_warnings(current.start_year if current else 0, dt.date.today())
     print(f"      · 预警 {raised.total} 条")
+    from tisheng.supervision.evaluation import evaluate_year, systems
+
+    with acting_as(None, ChangeSource.SYSTEM):
+        evaluated = evaluate_year(current.start_year if current else 0, systems())
+    print(
+        f"      · 学校办学质量评价：{sum(evaluated.created.values()) + sum(evaluated.changed.values())} 所学校"
+    )
     print()
     print(format_summary(summary))
     print()
