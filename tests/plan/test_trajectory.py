@@ -438,3 +438,10 @@ def test_shifting_the_line_away_within_the_tolerance_is_yellow(case: tuple, shar
     shifted = [(year, None if value is None else value + shift) for year, value in points]
     result = assess(target, shifted, rule=RULE)
     assert result.status is Status.YELLOW
+
+
+def test_the_rule_reads_its_three_settings(settings: object) -> None:
+    settings.TRAJECTORY_POINTS = 4  # type: ignore[attr-defined]
+    settings.TRAJECTORY_TOLERANCE_PP = Decimal("1.5")  # type: ignore[attr-defined]
+    settings.TRAJECTORY_TOLERANCE_SHARE = Decimal("0.1")  # type: ignore[attr-defined]
+    assert TrajectoryRule.from_settings() == TrajectoryRule(4, Decimal("1.5"), Decimal("0.1"))

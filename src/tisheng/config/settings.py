@@ -160,6 +160,9 @@ TRAJECTORY_POINTS = env.env_int("TISHENG_TRAJECTORY_POINTS", 3, minimum=1, maxim
 TRAJECTORY_TOLERANCE_PP = env.env_decimal(
     "TISHENG_TRAJECTORY_TOLERANCE_PP", Decimal("2.0"), minimum=Decimal(0), maximum=Decimal(100)
 )
+TRAJECTORY_TOLERANCE_SHARE = env.env_decimal(
+    "TISHENG_TRAJECTORY_TOLERANCE_SHARE", Decimal("0.05"), minimum=Decimal(0), maximum=Decimal(1)
+)
 
 # Plan: progress reports (tisheng.plan.reports) — each lead unit reports every quarter, due this many
 # days after the quarter ends; owed from the plan's first year, or from this date when reporting in

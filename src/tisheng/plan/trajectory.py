@@ -14,7 +14,8 @@ Inputs
   the value compared with a target "到2025年" is the value of year 2025.
 * The parameters, a :class:`TrajectoryRule`: ``points`` N (setting ``TISHENG_TRAJECTORY_POINTS``,
   default 3), ``tolerance_pp`` (setting ``TISHENG_TRAJECTORY_TOLERANCE_PP``, default 2.0 percentage
-  points) and ``tolerance_share`` (5 % of the target; a constructor parameter, not a setting).
+  points) and ``tolerance_share`` (setting ``TISHENG_TRAJECTORY_TOLERANCE_SHARE``, default 0.05: 5 % of
+  the target).
 * Optionally ``as_of``, the current academic year (so that a deadline can pass before its data arrive).
 
 Targets with ``>=``, ``<=`` or ``=``
@@ -162,10 +163,15 @@ class TrajectoryRule:
 
     @classmethod
     def from_settings(cls) -> Self:
-        """The rule as configured (``TISHENG_TRAJECTORY_POINTS``, ``TISHENG_TRAJECTORY_TOLERANCE_PP``)."""
+        """The rule as configured (``TISHENG_TRAJECTORY_POINTS``, ``TISHENG_TRAJECTORY_TOLERANCE_PP``,
+        ``TISHENG_TRAJECTORY_TOLERANCE_SHARE``)."""
         from django.conf import settings
 
-        return cls(points=settings.TRAJECTORY_POINTS, tolerance_pp=settings.TRAJECTORY_TOLERANCE_PP)
+        return cls(
+            points=settings.TRAJECTORY_POINTS,
+            tolerance_pp=settings.TRAJECTORY_TOLERANCE_PP,
+            tolerance_share=settings.TRAJECTORY_TOLERANCE_SHARE,
+        )
 
 
 @dataclass(frozen=True)
