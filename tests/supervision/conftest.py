@@ -12,8 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import World
-from tisheng.core.models import AcademicYear, School
-from tisheng.indicators.choices import Level, RunStatus, RunTrigger
+from tests.health.web.data import run_of  # noqa: F401  (used here and by the supervision tests)
+from tisheng.core.models import School
+from tisheng.indicators.choices import Level
 from tisheng.indicators.models import IndicatorRun, IndicatorValue
 from tisheng.supervision import choices as c
 from tisheng.supervision.checklists import checklists
@@ -23,17 +24,6 @@ from tisheng.supervision.services import ItemOutcome, raise_warning, record_insp
 INSPECTED_ON = dt.date(2025, 10, 10)
 DEADLINE = dt.date(2025, 10, 31)
 PDF = b"%PDF-1.4\n% rectification photo sheet\n"
-
-
-def run_of(year: AcademicYear) -> IndicatorRun:
-    return IndicatorRun.objects.create(
-        academic_year=year,
-        status=RunStatus.SUCCEEDED,
-        trigger=RunTrigger.COMMAND,
-        backend="duckdb",
-        code_version="test",
-        is_current=True,
-    )
 
 
 def school_value(

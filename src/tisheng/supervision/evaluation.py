@@ -51,6 +51,8 @@ import yaml
 
 from tisheng.indicators.catalogue import SCHOOL_TYPE_LABELS, Definition, catalogue
 
+from .checklists import DataFileError, read_yaml
+
 FOLDER = Path(__file__).parent / "systems"
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TOP_KEYS = {"code", "title", "source", "verified", "school_types", "min_coverage", "bands", "dimensions"}
@@ -63,13 +65,10 @@ MISSING = "missing"  # 缺数据
 SCORED = "scored"
 
 
-class EvaluationSystemError(ValueError):
-    """An evaluation system file that cannot be used; ``problems`` lists every problem in Chinese."""
+class EvaluationSystemError(DataFileError):
+    """An evaluation system file that cannot be used."""
 
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = str(path)
-        self.problems = problems
-        super().__init__(f"评价指标体系 {path} 有 {len(problems)} 处问题：" + "；".join(problems))
+    KIND = "评价指标体系"
 
 
 # --- reading YAML with line numbers --------------------------------------------------------------------
@@ -373,14 +372,7 @@ def _bands(data: Any, problems: list[str]) -> tuple[Band, ...]:
 
 def load_system(path: Path) -> System:
     """Read and validate one evaluation system file."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
-    except OSError as exc:
-        raise EvaluationSystemError(path, [f"无法读取文件：{exc.strerror or exc}"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第{mark.line + 1}行：" if mark is not None else ""
-        raise EvaluationSystemError(path, [f"{line}不是有效的 YAML"]) from None
+    data = read_yaml(path, EvaluationSystemError, _Loader)
     system = parse_system(data, path)
     if system.code != path.stem:
         raise EvaluationSystemError(

@@ -32,13 +32,35 @@ TOP_KEYS = {"code", "title", "task", "source", "items"}
 ITEM_KEYS = {"key", "text", "clause"}
 
 
-class ChecklistError(ValueError):
-    """A checklist file that cannot be used; ``problems`` lists every problem in Chinese."""
+class DataFileError(ValueError):
+    """A data file of this app (a checklist, an evaluation system) that cannot be used; ``problems``
+    lists every problem in Chinese. Subclasses name the kind of file (``KIND``)."""
+
+    KIND = "数据文件"
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.path = str(path)
         self.problems = problems
-        super().__init__(f"检查清单 {path} 有 {len(problems)} 处问题：" + "；".join(problems))
+        super().__init__(f"{self.KIND} {path} 有 {len(problems)} 处问题：" + "；".join(problems))
+
+
+class ChecklistError(DataFileError):
+    """A checklist file that cannot be used."""
+
+    KIND = "检查清单"
+
+
+def read_yaml(path: Path, error: type[DataFileError], loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
+    """The YAML document of ``path`` (read with ``loader``, a SafeLoader); a file that cannot be read or
+    parsed raises ``error`` naming the line."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except OSError as exc:
+        raise error(path, [f"无法读取文件：{exc.strerror or exc}"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第{mark.line + 1}行：" if mark is not None else ""
+        raise error(path, [f"{line}不是有效的 YAML"]) from None
 
 
 @dataclass(frozen=True)
@@ -118,14 +140,7 @@ def parse_checklist(data: Any, path: Path | str) -> Checklist:
 
 def load_checklist(path: Path) -> Checklist:
     """Read and validate one checklist file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ChecklistError(path, [f"无法读取文件：{exc.strerror or exc}"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第{mark.line + 1}行：" if mark is not None else ""
-        raise ChecklistError(path, [f"{line}不是有效的 YAML"]) from None
+    data = read_yaml(path, ChecklistError)
     checklist = parse_checklist(data, path)
     if checklist.code != path.stem:
         raise ChecklistError(path, [f"code “{checklist.code}”应与文件名“{path.stem}”一致"])
