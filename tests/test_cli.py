@@ -45,6 +45,7 @@ def test_help_lists_every_command(capsys) -> None:
         "fitness",
         "plan",
         "supervision",
+        "report",
         "manage",
     }
     for command in commands:

@@ -726,6 +726,39 @@ def cmd_supervision_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_bulletin(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from tisheng.plan.models import Plan
+    from tisheng.reports.bulletin import build_bulletin, bulletin_period, bulletin_title
+
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise CliError(f"日期“{args.today}”格式不对，请写成 YYYY-MM-DD，例如 2025-11-01") from None
+    else:
+        today = timezone.localdate()
+    plan = Plan.objects.filter(code=args.plan).first()
+    if plan is None:
+        codes = (
+            "、".join(Plan.objects.order_by("code").values_list("code", flat=True))
+            or "（还没有导入任何方案）"
+        )
+        raise CliError(f"找不到代码为“{args.plan}”的行动方案。已有的方案：{codes}")
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        raise CliError(f"输出文件“{out}”应以 .docx 结尾")
+    if not out.parent.is_dir():
+        raise CliError(f"输出目录“{out.parent}”不存在")
+    out.write_bytes(build_bulletin(plan, today=today))
+    print(f"已生成：{out}（{bulletin_title(plan, bulletin_period(plan, today))}，截至{today:%Y-%m-%d}）")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -928,6 +961,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
     evaluate_parser.set_defaults(handler=cmd_supervision_evaluate)
+
+    report = add("report", cmd_report_bulletin, "公文：生成行动方案进展情况通报（bulletin，.docx）")
+    report_sub = report.add_subparsers(
+        dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
+    )
+    bulletin_parser = report_sub.add_parser(
+        "bulletin",
+        help="生成行动方案进展情况通报（.docx）：总体进展、各项任务进展、亮红灯事项、进度报告报送情况、部门履职情况",
+        description="按当前的指标值、进度报告和整改情况生成行动方案进展情况通报（Word 文档，A4，仿宋）。"
+        "通报的季度为截至该日已到报送期限的最近一个季度。",
+    )
+    bulletin_parser.add_argument("--plan", required=True, help="方案代码，例如 xixia-2021-2025")
+    bulletin_parser.add_argument("--out", required=True, help="输出文件（.docx）")
+    bulletin_parser.add_argument("--today", help="按哪一天统计（YYYY-MM-DD；缺省为今天）")
+    bulletin_parser.set_defaults(handler=cmd_report_bulletin)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")

@@ -86,6 +86,11 @@ PAGES: list[Page] = [
     # the plan is a public document: every signed-in role reads it (the small test plan, loaded on use)
     ("plans", lambda w: reverse("plan:list"), {}),
     ("plan", lambda w: reverse("plan:plan", args=[small_plan().pk]), {}),
+    (
+        "plan bulletin",
+        lambda w: reverse("plan:bulletin", args=[small_plan().pk]),
+        {p: FORBIDDEN for p in ("dept_user", "principal_a", "clerk_a", "principal_b")},
+    ),
     ("plan tasks", lambda w: reverse("plan:task-list"), {}),
     ("plan task", lambda w: reverse("plan:task", args=[small_plan().tasks.get(number=1).pk]), {}),
     # supervision: the inbox and lists for every role (scoped rows); inspections for inspectors only

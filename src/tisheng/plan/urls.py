@@ -9,6 +9,7 @@ app_name = "plan"
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="list"),
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
+    path("<int:pk>/bulletin.docx", views.BulletinView.as_view(), name="bulletin"),
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task"),
 ]

@@ -13,11 +13,16 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
+from tisheng.core.choices import DISTRICT_WIDE_ROLES
 from tisheng.core.evidence import Evidence, content_type_of
 from tisheng.core.permissions import VIEW
 from tisheng.plan import choices as c
@@ -28,6 +33,7 @@ from tisheng.plan.reports import overdue_reports, reporting_departments, submit
 from tisheng.plan.status import STATUS_LABELS, PlanStatus, attach, plan_status, status_badge
 from tisheng.plan.tables import CommitmentTable, PlanTable, TaskTable
 from tisheng.plan.trajectory import Status
+from tisheng.reports.bulletin import build_bulletin, bulletin_period, bulletin_title
 from tisheng.web.charts import Chart
 from tisheng.web.views import ObjectDetailView, ObjectListView
 
@@ -92,8 +98,33 @@ class PlanDetailView(ObjectDetailView):
             own_commitments=CommitmentTable(own),
             task_total=sum(len(rows) for rows in by_project.values()),
             tasks_url_query=f"?plan={plan.pk}",
+            may_download_bulletin=may_download_bulletin(user),
         )
         return context
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def may_download_bulletin(user: Any) -> bool:
+    """The progress bulletin is the district's document: its administrators, inspectors and leaders."""
+    return bool(user.is_authenticated and user.role in DISTRICT_WIDE_ROLES)
+
+
+class BulletinView(LoginRequiredMixin, View):
+    """The plan's progress bulletin (进展情况通报) as a .docx, for the district roles (others 403)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not may_download_bulletin(request.user):
+            raise PermissionDenied(
+                _("The progress bulletin is for the district's administrators, inspectors and leaders.")
+            )
+        plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
+        today = dt.date.today()
+        response = HttpResponse(build_bulletin(plan, today=today), content_type=DOCX)
+        filename = f"{bulletin_title(plan, bulletin_period(plan, today))}.docx"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
 
 
 def status_chart(found: PlanStatus, tasks: list[Task]) -> Chart:
