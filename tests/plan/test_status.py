@@ -170,3 +170,19 @@ def test_the_task_list_and_task_page_show_the_rolled_up_status(
     assert '<span class="badge red">红（进度滞后）</span></h1>' in detail
     assert "德育示范校认定数2025年预计4所，低于目标10所" in detail  # 市级 10 所
     assert "德育示范校认定数没有数据" in detail  # 自治区级: no region-level values stored
+
+
+def test_stored_decimals_are_written_without_trailing_zeros(world: World, plan: Plan) -> None:
+    """A count target stored as 0.000 and a value stored as 45.0000000000 read "0" and "45" (and 100
+    never as 1E+2)."""
+    from tisheng.plan.status import plain
+
+    assert [str(plain(Decimal(x))) for x in ("45.0000000000", "0.000", "100.000", "98.500")] == [
+        "45",
+        "0",
+        "100",
+        "98.5",
+    ]
+    store(world, "yzjh.district_verdict", {2024: "45", 2025: "45"})
+    status, reason = status_of(plan, "g2-yzjh-resources", as_of=2025)
+    assert status == Status.RED and "2025年为45项未达标，未达到目标0项未达标" in reason

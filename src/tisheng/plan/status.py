@@ -73,6 +73,14 @@ class PlanStatus:
         return self.goals.get(goal.pk, Status.UNKNOWN)
 
 
+def plain(value: Decimal) -> Decimal:
+    """A stored decimal without its trailing zeros (``45.0000000000`` → ``45``, ``98.500`` → ``98.5``), so
+    that a sentence writes it as the plan and the data do; never in exponent form (``1E+2``)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def _histories(
     plan: Plan,
     commitments: Iterable[Commitment],
@@ -93,7 +101,7 @@ def _histories(
     for v in rows:
         hidden = present.is_suppressed(definitions[v.indicator], v, None)
         # stored with ten decimals: normalised, so the sentence writes a count of 4 as 4, not 4.00
-        value = None if hidden or v.value is None else v.value.normalize()
+        value = None if hidden or v.value is None else plain(v.value)
         out[(v.indicator, v.stage, v.breakdown)].append((v.academic_year.start_year, value))
     return out
 
@@ -185,7 +193,7 @@ def commitment_status(
     if commitment.kind == c.CommitmentKind.COUNT and commitment.target_count is not None:
         target = Target(">=", Decimal(commitment.target_count), commitment.deadline_year, definition.unit_zh)
     elif commitment.kind == c.CommitmentKind.INDICATOR and commitment.comparator:
-        value = commitment.target_value
+        value = None if commitment.target_value is None else plain(commitment.target_value)
         target = Target(commitment.comparator, value, commitment.deadline_year, definition.unit_zh)
     else:
         return _no_figure(commitment)
