@@ -83,7 +83,11 @@ def _paragraph(
     return paragraph
 
 
-def _table(doc: object, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+def _table(
+    doc: object, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float] = ()
+) -> Table:
+    """A grid table; ``widths`` (cm, one per column) where the columns should not share the width
+    equally (a short number column beside a long explanation)."""
     table: Table = doc.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -95,6 +99,13 @@ def _table(doc: object, header: Sequence[str], rows: Sequence[Sequence[str]]) ->
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)  # the grid, which LibreOffice reads
+        for row in table.rows:  # and each cell, which Word reads
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
     return table
 
 
@@ -166,7 +177,7 @@ def build_bulletin(plan: Plan, *, today: dt.date, quarter: Period | None = None)
         rows.append(
             (str(task.number), task.title, lead_names(task.pk), found.of_task(task).label, "；".join(said))
         )
-    _table(doc, ("编号", "任务", "牵头单位", "状态", "说明"), rows)
+    _table(doc, ("编号", "任务", "牵头单位", "状态", "说明"), rows, widths=(1.1, 3.8, 2.1, 1.8, 6.8))
 
     _paragraph(doc, HEADINGS[2], font=HEADING_FONT)
     red = [(x, found.commitments[x.pk]) for x in commitments if found.commitments[x.pk].status == Status.RED]
