@@ -48,10 +48,11 @@ from tisheng.api.plan import MilestoneOut, PlanRef
 from tisheng.api.schemas import DepartmentRef, UserRef, display
 from tisheng.core.evidence import Evidence, content_type_of, evidence_count
 from tisheng.core.models import Department
+from tisheng.core.permissions import ADD, can_any
 from tisheng.plan import choices as c
 from tisheng.plan.filters import ProgressReportFilterSet
 from tisheng.plan.models import YEAR_VALIDATORS, Milestone, ProgressReport, Task
-from tisheng.plan.reports import Period, can_report, submit
+from tisheng.plan.reports import Period, submit
 
 router = Router()
 
@@ -214,7 +215,7 @@ def _missing(field: str, message: str) -> ApiError:
 )
 def submit_progress_report(request: HttpRequest, payload: ProgressReportIn) -> Status[ProgressReport]:
     user = auth_user(request)
-    if not can_report(user):
+    if not can_any(user, ADD, ProgressReport):
         raise forbidden()
     task = in_scope(user, Task).select_related("plan").filter(pk=payload.task).first()
     if task is None:

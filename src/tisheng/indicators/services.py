@@ -131,9 +131,10 @@ def _store(
     run: IndicatorRun, year: AcademicYear, snapshot: Any, results: list[Result], started: float
 ) -> None:
     definitions = catalogue()
-    schools = dict(School.objects.values_list("code", "id"))
+    school_rows = list(School.objects.values_list("code", "id", "town__code"))
+    schools = {code: pk for code, pk, _ in school_rows}
+    town_of_school = {code: town for code, _, town in school_rows}
     towns = dict(Town.objects.values_list("code", "id"))
-    town_of_school = dict(School.objects.values_list("code", "town__code"))
     withheld = disclosure.complementary(results, definitions, town_of_school)
     values = [
         IndicatorValue(

@@ -21,8 +21,9 @@ from django.db import transaction
 
 from tisheng.core import evidence
 from tisheng.core.audit import acting_as, current_actor
+from tisheng.core.choices import Role
 from tisheng.core.models import Department, User
-from tisheng.core.permissions import ADD, CHANGE, can
+from tisheng.core.permissions import ADD, CHANGE, can, can_any
 
 from . import choices as c
 from .models import Milestone, Plan, ProgressReport, Task, TaskDepartment
@@ -120,17 +121,11 @@ def reporting_departments(user: User, task: Task) -> list[Department]:
     """The departments ``user`` may report for on ``task``: a department user's own department when the
     task names it (lead, responsible or cooperating); an administrator any department the task names."""
     named = Department.objects.filter(task_links__task=task).distinct().order_by("code")
-    if not user.is_authenticated or not can_report(user):
+    if not can_any(user, ADD, ProgressReport):
         return []
-    if user.role == "department":
+    if user.role == Role.DEPARTMENT:
         return [d for d in named if d.pk == user.department_id]
     return list(named)
-
-
-def can_report(user: Any) -> bool:
-    from tisheng.core.permissions import grant_for
-
-    return grant_for(ProgressReport, user, ADD) is not None
 
 
 def submit(

@@ -161,7 +161,6 @@ def _no_figure(commitment: Commitment) -> CommitmentStatus:
 
 
 def _recurring(
-    commitment: Commitment,
     definition: Definition,
     history: list[tuple[int, Decimal | None]],
     rule: TrajectoryRule,
@@ -189,7 +188,7 @@ def commitment_status(
 ) -> CommitmentStatus:
     """One commitment's status from its indicator's district ``history``."""
     if commitment.kind == c.CommitmentKind.RECURRING:
-        return _recurring(commitment, definition, history, rule)
+        return _recurring(definition, history, rule)
     if commitment.kind == c.CommitmentKind.COUNT and commitment.target_count is not None:
         target = Target(">=", Decimal(commitment.target_count), commitment.deadline_year, definition.unit_zh)
     elif commitment.kind == c.CommitmentKind.INDICATOR and commitment.comparator:
