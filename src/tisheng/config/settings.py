@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tisheng.indicators",
     "tisheng.plan",
     "tisheng.supervision",
+    "tisheng.reports",
     "tisheng.web",
     "tisheng.api",
     "tisheng.demo",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("health/", include("tisheng.health.urls")),
     path("plan/", include("tisheng.plan.urls")),
     path("supervision/", include("tisheng.supervision.urls")),
+    path("reports/", include("tisheng.reports.urls")),
+    path("public/", include("tisheng.reports.public_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

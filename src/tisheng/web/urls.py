@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tisheng.web import views
+from tisheng.web import maps, profile, views
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
@@ -10,3 +10,4 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit-log"),
 ]
+urlpatterns += profile.urlpatterns + maps.urlpatterns

@@ -1,0 +1,7 @@
+"""The official documents, mounted at /reports/."""
+
+from django.urls import URLPattern
+
+app_name = "reports"
+
+urlpatterns: list[URLPattern] = []
