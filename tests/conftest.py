@@ -171,6 +171,7 @@ def _indicator_settings(settings: object, tmp_path_factory: pytest.TempPathFacto
     settings.RECOMPUTE_ON_APPROVAL = False  # type: ignore[attr-defined]
 
 
+@pytest.hookimpl(optionalhook=True)  # optional: the hook is unknown when xdist is off (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """Under pytest-xdist (``make test`` runs ``-n auto``), tests that share an expensive fixture run on one
     worker, so it is built once and not once per worker: the demo package's generated district (scope
