@@ -4,24 +4,15 @@ Every figure comes from the services: the statuses from :func:`tisheng.plan.stat
 overdue reports from :func:`tisheng.plan.reports.overdue_reports`, the departments' yearly evaluation
 from :func:`tisheng.supervision.accountability.yearly_table`. The document has a title with the period,
 then 一、总体进展 (a paragraph written from the counts), 二、各项任务进展 (a table), 三、亮红灯事项,
-四、进度报告报送情况 and 五、部门履职情况. A4, 仿宋 body, 黑体 headings, 宋体 title (the east-asian font
-is set on every run, so Word and LibreOffice use it for the Chinese text).
+四、进度报告报送情况 and 五、部门履职情况. The house style (A4, 仿宋 body, 黑体 headings, 宋体 title)
+is :mod:`tisheng.reports.docx`, shared with the annual report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Sequence
-
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from tisheng.plan import choices as c
 from tisheng.plan.models import Commitment, Plan, ProgressReport, Task, TaskDepartment
@@ -30,9 +21,10 @@ from tisheng.plan.status import CommitmentStatus, PlanStatus, plan_status
 from tisheng.plan.trajectory import Status
 from tisheng.supervision.accountability import yearly_table
 
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-TITLE_FONT = "宋体"
+from .docx import HEADING_FONT, TITLE_FONT, new_document, to_bytes
+from .docx import paragraph as _paragraph
+from .docx import table as _table
+
 ORDER = (Status.GREEN, Status.YELLOW, Status.RED, Status.UNKNOWN)
 HEADINGS = ("一、总体进展", "二、各项任务进展", "三、亮红灯事项", "四、进度报告报送情况", "五、部门履职情况")
 
@@ -47,66 +39,6 @@ def bulletin_period(plan: Plan, today: dt.date) -> Period:
     """The quarter a bulletin of ``today`` covers: the latest whose reports are due, else the current one."""
     owed = owed_periods(plan, today)
     return owed[-1] if owed else Period.of(today)
-
-
-def _font(run_or_style: object, name: str, size: float) -> None:
-    font = run_or_style.font  # type: ignore[attr-defined]
-    font.name = name
-    font.size = Pt(size)
-    element = run_or_style.element  # type: ignore[attr-defined]
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _paragraph(
-    doc: object,
-    text: str,
-    *,
-    font: str = BODY_FONT,
-    size: float = 16,
-    bold: bool = False,
-    centre: bool = False,
-    indent: bool = True,
-) -> Paragraph:
-    paragraph: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
-    if centre:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
-    run = paragraph.add_run(text)
-    run.bold = bold
-    _font(run, font, size)
-    return paragraph
-
-
-def _table(
-    doc: object, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float] = ()
-) -> Table:
-    """A grid table; ``widths`` (cm, one per column) where the columns should not share the width
-    equally (a short number column beside a long explanation)."""
-    table: Table = doc.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        _font(run, HEADING_FONT, 10.5)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
-    if widths:
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Cm(width)  # the grid, which LibreOffice reads
-        for row in table.rows:  # and each cell, which Word reads
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-    return table
 
 
 def _name(department: object) -> str:
@@ -152,13 +84,7 @@ def build_bulletin(plan: Plan, *, today: dt.date, quarter: Period | None = None)
         names = dict.fromkeys(_name(link.department) for link in leads.get(task_id or 0, []))
         return "、".join(names) or "—"
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(doc.styles["Normal"], BODY_FONT, 16)
-    doc.core_properties.title = bulletin_title(plan, period)
+    doc = new_document(bulletin_title(plan, period))
 
     _paragraph(doc, bulletin_title(plan, period), font=TITLE_FONT, size=22, bold=True, centre=True)
     _paragraph(doc, f"（截至{today.year}年{today.month}月{today.day}日）", size=16, centre=True)
@@ -218,9 +144,7 @@ def build_bulletin(plan: Plan, *, today: dt.date, quarter: Period | None = None)
     else:
         _paragraph(doc, f"{year}年没有牵头单位的履职评价。")
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return to_bytes(doc)
 
 
 def _report_section(
