@@ -78,8 +78,11 @@ def paragraph(
 
 
 def heading(doc: object, text: str) -> Paragraph:
-    """A first-level heading (一、……) in 黑体 三号, indented like the body."""
-    return paragraph(doc, text, font=HEADING_FONT)
+    """A first-level heading (一、……) in 黑体 三号, indented like the body, kept with what follows (never
+    alone at the foot of a page)."""
+    found = paragraph(doc, text, font=HEADING_FONT)
+    found.paragraph_format.keep_with_next = True
+    return found
 
 
 def table(
@@ -95,12 +98,15 @@ def table(
     found: Table = doc.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     found.style = "Table Grid"
     found.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _repeat_header(found.rows[0])
     for cell, text in zip(found.rows[0].cells, header, strict=True):
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         set_font(run, HEADING_FONT, size)
     for row in rows:
-        cells = found.add_row().cells
+        added = found.add_row()
+        _keep_together(added)
+        cells = added.cells
         for cell, text in zip(cells, row, strict=True):
             set_font(cell.paragraphs[0].add_run(text), BODY_FONT, size)
     if widths:
@@ -113,17 +119,32 @@ def table(
     return found
 
 
+def _repeat_header(row: object) -> None:
+    """The header row is repeated at the top of every page the table runs over (w:tblHeader)."""
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+
+
+def _keep_together(row: object) -> None:
+    """A row is not split across two pages (w:cantSplit): a long 口径 moves whole to the next page."""
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(trpr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
+
+
 def picture(doc: object, png: bytes, caption: str, *, width_cm: float = TEXT_WIDTH_CM) -> Paragraph:
     """A centred picture (a chart rendered to PNG) with its caption below it (图 n ……, 黑体 小四)."""
     holder: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
     holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    holder.paragraph_format.keep_with_next = True  # with its caption
     holder.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
     return paragraph(doc, caption, font=HEADING_FONT, size=12, centre=True)
 
 
 def caption(doc: object, text: str) -> Paragraph:
-    """A table's caption above it (表 n ……, 黑体 小四, centred)."""
-    return paragraph(doc, text, font=HEADING_FONT, size=12, centre=True)
+    """A table's caption above it (表 n ……, 黑体 小四, centred), kept with the table."""
+    found = paragraph(doc, text, font=HEADING_FONT, size=12, centre=True)
+    found.paragraph_format.keep_with_next = True
+    return found
 
 
 def to_bytes(doc: DocumentObject) -> bytes:
