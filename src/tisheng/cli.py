@@ -759,6 +759,52 @@ def cmd_report_bulletin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document_out(path: str, suffix: str) -> Any:
+    from pathlib import Path
+
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise CliError(f"输出文件“{out}”应以 {suffix} 结尾")
+    if not out.parent.is_dir():
+        raise CliError(f"输出目录“{out.parent}”不存在")
+    return out
+
+
+def cmd_report_annual(args: argparse.Namespace) -> int:
+    import time
+
+    from tisheng.reports import images
+    from tisheng.reports.annual import annual_title, build_annual_report
+    from tisheng.reports.figures import ReportError, the_district
+
+    out = _document_out(args.out, ".docx")
+    if images.cjk_font() is None:
+        print("警告：没有找到中文字体，报告中图表的中文将无法显示（请安装 fonts-noto-cjk）", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        content = build_annual_report(args.year)
+        title = annual_title(the_district(), args.year)
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    out.write_bytes(content)
+    print(f"已生成：{out}（{title}，用时{time.perf_counter() - started:.1f}秒）")
+    return 0
+
+
+def cmd_report_selfassess(args: argparse.Namespace) -> int:
+    from tisheng.reports.figures import ReportError
+    from tisheng.reports.selfassess import build_selfassessment, selfassess_title
+
+    out = _document_out(args.out, ".xlsx")
+    try:
+        content = build_selfassessment(args.year)
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    out.write_bytes(content)
+    print(f"已生成：{out}（{selfassess_title(args.year)}）")
+    return 0
+
+
 def cmd_departments(args: argparse.Namespace) -> int:
     from tisheng.core.models import Department
 
@@ -962,7 +1008,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
     evaluate_parser.set_defaults(handler=cmd_supervision_evaluate)
 
-    report = add("report", cmd_report_bulletin, "公文：生成行动方案进展情况通报（bulletin，.docx）")
+    report = add(
+        "report",
+        cmd_report_bulletin,
+        "公文：行动方案进展情况通报（bulletin）、年度监测报告（annual，.docx）、优质均衡自评表（selfassess，.xlsx）",
+    )
     report_sub = report.add_subparsers(
         dest="action", required=True, metavar="操作", parser_class=ChineseArgumentParser
     )
@@ -976,6 +1026,23 @@ def build_parser() -> argparse.ArgumentParser:
     bulletin_parser.add_argument("--out", required=True, help="输出文件（.docx）")
     bulletin_parser.add_argument("--today", help="按哪一天统计（YYYY-MM-DD；缺省为今天）")
     bulletin_parser.set_defaults(handler=cmd_report_bulletin)
+    annual_parser = report_sub.add_parser(
+        "annual",
+        help="生成学年监测报告（.docx）：基本情况、主要指标完成情况、义务教育优质均衡、学生体质健康与视力、问题与建议、指标附录",
+        description="按该学年当前的指标计算结果生成年度监测报告（Word 文档，A4，仿宋），图表为图片；"
+        "附录列出指标目录的全部指标及其口径。小样本数值只显示“不予显示”。",
+    )
+    annual_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
+    annual_parser.add_argument("--out", required=True, help="输出文件（.docx）")
+    annual_parser.set_defaults(handler=cmd_report_annual)
+    selfassess_parser = report_sub.add_parser(
+        "selfassess",
+        help="生成义务教育优质均衡自评表（.xlsx）：各校各学段7项资源配置指标与判定、差异系数、说明",
+        description="按该学年当前的指标计算结果生成义务教育优质均衡发展资源配置自评表（Excel 工作簿）。",
+    )
+    selfassess_parser.add_argument("--year", required=True, type=int, help="学年的起始年份，例如 2025")
+    selfassess_parser.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    selfassess_parser.set_defaults(handler=cmd_report_selfassess)
 
     manage = add("manage", cmd_manage, "运行 Django 管理命令（高级用法，例如 tisheng manage check --deploy）")
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="传给 Django 的参数")
