@@ -53,6 +53,11 @@ DOCUMENTED: dict[str, str] = {
     "TISHENG_ESCALATION_NOTICE_DAYS": "整改期限过后再宽限几天仍未提交整改材料即通报（0–365），缺省 0（期限次日）",
     "TISHENG_ESCALATION_TALK_DAYS": "通报后多少天仍未提交整改材料即约谈（1–365），缺省 15",
     "TISHENG_ESCALATION_RED_DAYS": "约谈后多少天仍未提交整改材料即亮红灯（1–365），缺省 15",
+    "TISHENG_PUBLIC_MIN_GROUP": "公示页（/public/，无需登录）不予公示的小样本界限：分母或所计人群少于此人数的数值不公示（1–1000），缺省 10",
+    "TISHENG_MAP_TILE_URL": (
+        "地图底图瓦片地址模板（含 {z}、{x}、{y}，如内网瓦片服务 https://tiles.example/{z}/{x}/{y}.png）；缺省不加载任何底图（离线可用）"
+    ),
+    "TISHENG_MAP_TILE_ATTRIBUTION": "地图底图的版权说明，显示在地图右下角；仅在设置了 TISHENG_MAP_TILE_URL 时使用",
 }
 
 

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tisheng.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tisheng.web.export.TableExportMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -177,6 +178,16 @@ REPORTS_FROM = env.env_date("TISHENG_REPORTS_FROM")
 ESCALATION_NOTICE_DAYS = env.env_int("TISHENG_ESCALATION_NOTICE_DAYS", 0, minimum=0, maximum=365)
 ESCALATION_TALK_DAYS = env.env_int("TISHENG_ESCALATION_TALK_DAYS", 15, minimum=1, maximum=365)
 ESCALATION_RED_DAYS = env.env_int("TISHENG_ESCALATION_RED_DAYS", 15, minimum=1, maximum=365)
+
+# Map (tisheng.web.maps): no internet tiles by default (deployments are often offline): the schools are
+# drawn on a plain background; a tile server's URL template ({z}/{x}/{y}) and its attribution add a base map
+MAP_TILE_URL = env.env_str("TISHENG_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env.env_str("TISHENG_MAP_TILE_ATTRIBUTION", "")
+
+# Public disclosure (公示, /public/, no sign-in): a figure resting on fewer persons than this (its
+# denominator, or the group it counts) is not published (tisheng.reports.public); never below an
+# indicator's own min_group
+PUBLIC_MIN_GROUP = env.env_int("TISHENG_PUBLIC_MIN_GROUP", 10, minimum=1, maximum=1000)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -212,6 +212,38 @@ class SchoolValueTable(Table):
     select_related = ("school", "school__town")
 
 
+def exported_value(row: ValueRow) -> Any:
+    """The value as a number Excel can sort and sum (rounded as published), or the suppression text."""
+    if row.suppressed:
+        return row.shown
+    return present.rounded(row.definition, row.value.value)
+
+
+def exported_count(value: Decimal | None, withheld: bool = False) -> Any:
+    if withheld or value is None:
+        return NOTHING
+    return value.normalize() if value != value.to_integral_value() else int(value)
+
+
+class SchoolValueExportTable(Table):
+    """:class:`SchoolValueTable` as the workbook of ``?format=xlsx``: the same rows and order, numbers as
+    numbers, 达标 as a word, no links."""
+
+    columns = (
+        Column("school", _("School"), render=lambda r: r.value.school.name),
+        Column("code", _("School code"), render=lambda r: r.value.school.code),
+        Column("town", _("Town"), render=lambda r: r.value.school.town.name),
+        Column("stage", _("Stage"), render=lambda r: str(r.stage)),
+        Column("value", _("Value"), render=exported_value, numeric=True),
+        Column("unit", _("Unit"), render=lambda r: r.definition.unit_zh),
+        Column("threshold", _("Threshold"), render=lambda r: r.threshold),
+        Column("met", _("Threshold met"), render=lambda r: str(r.met_label) if r.met_label else NOTHING),
+        Column("numerator", _("Numerator"), render=lambda r: exported_count(r.value.numerator, r.suppressed)),
+        Column("denominator", _("Denominator"), render=lambda r: exported_count(r.value.denominator)),
+        Column("rows", _("Rows counted"), render=lambda r: r.value.rows, numeric=True),
+    )
+
+
 class TownValueTable(Table):
     columns = (Column("town", _("Town"), render=lambda r: r.town_link), *value_columns())
     default_order = "town__code"

@@ -29,8 +29,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -45,8 +46,10 @@ from tisheng.core.permissions import VIEW, can_any
 from tisheng.intake import tasks
 from tisheng.intake.datasets import registry
 from tisheng.intake.models import ImportBatch
+from tisheng.intake.tables import table_workbook, xlsx_response
 from tisheng.standards import StandardEntry
 from tisheng.web.charts import Chart, Series
+from tisheng.web.mapdata import map_data
 
 from . import present, services
 from .catalogue import KIND_LABELS, Definition, catalogue
@@ -59,6 +62,7 @@ from .tables import (
     NOTHING,
     BreakdownTable,
     RunTable,
+    SchoolValueExportTable,
     SchoolValueTable,
     TownValueTable,
     ValueRow,
@@ -748,15 +752,246 @@ class IndicatorPageMixin(LoginRequiredMixin):
         }
 
 
+# --- the explorer's parts: picker, bar charts, 差异系数 ------------------------------------------------
+
+
+@dataclass
+class PickerGroup:
+    """An ``<optgroup>`` of the indicator picker: the catalogue's group and its indicators."""
+
+    name: str
+    options: list[tuple[str, str]]
+
+
+def indicator_picker(only_schools: bool = False) -> list[PickerGroup]:
+    """The catalogue by group for the picker (id, name); ``only_schools``: the indicators computed for
+    single schools (the map colours schools)."""
+    groups: dict[str, PickerGroup] = {}
+    for definition in catalogue().values():
+        if only_schools and "school" not in definition.levels:
+            continue
+        group = groups.setdefault(definition.group, PickerGroup(definition.group, []))
+        group.options.append((definition.id, name_of(definition)))
+    return list(groups.values())
+
+
+def jump_target(request: HttpRequest, current: str) -> str | None:
+    """``?indicator=<id>`` from the picker: the page of that indicator with the same 学年 (and stage,
+    when it has it), or None when the picker names this indicator or none."""
+    wanted = request.GET.get("indicator", "")
+    target = catalogue().get(wanted)
+    if target is None or wanted == current:
+        return None
+    params: dict[str, str] = {}
+    if request.GET.get("year"):
+        params["year"] = request.GET["year"]
+    stage = stage_key(request.GET.get("stage"))
+    if stage is not None and stage in target.stage_keys:
+        params["stage"] = stage_param(stage)
+    query = f"?{urlencode(params)}" if params else ""
+    return reverse("indicators:detail", args=[target.id]) + query
+
+
+#: 达标 green, 未达标 red, no threshold (or withheld 达标) blue: the bars' colours.
+BAR_COLOURS = {True: "#2e7d32", False: "#b7282e", None: TREND_COLOUR}
+DISTRICT_LINE_COLOUR = "#666666"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    met: bool | None
+    shown: str
+
+
+@dataclass
+class BarChart(Chart):
+    """Bars of one value per organisation, sorted, each coloured by 达标 (:data:`BAR_COLOURS`), with the
+    threshold and the district's value as lines across."""
+
+    bars: Sequence[Bar] = ()
+    threshold: tuple[float, str] | None = None
+    district: tuple[float, str] | None = None
+
+    def options(self) -> dict[str, Any]:
+        self.categories = [b.label for b in self.bars]
+        self.series = [Series(_("Value"), [b.value for b in self.bars], "bar")]
+        options = super().options()
+        series = options["series"][0]
+        series["data"] = [
+            {"value": b.value, "itemStyle": {"color": BAR_COLOURS[b.met]}, "label": {"formatter": b.shown}}
+            for b in self.bars
+        ]
+        series["label"] = {"show": True, "position": "right" if self.horizontal else "top"}
+        axis = "xAxis" if self.horizontal else "yAxis"
+        lines = []
+        if self.threshold is not None:
+            lines.append(
+                {
+                    axis: self.threshold[0],
+                    "name": self.threshold[1],
+                    "lineStyle": {"type": "dashed", "color": BAR_COLOURS[False]},
+                    "label": {"formatter": self.threshold[1], "position": "insideEndBottom"},
+                }
+            )
+        if self.district is not None:
+            lines.append(
+                {
+                    axis: self.district[0],
+                    "name": self.district[1],
+                    "lineStyle": {"type": "solid", "color": DISTRICT_LINE_COLOUR},
+                    "label": {"formatter": self.district[1], "position": "insideEndTop"},
+                }
+            )
+        if lines:
+            series["markLine"] = {"silent": True, "symbol": "none", "data": lines}
+        options["legend"] = {"show": False}
+        options["title"]["subtext"] = _("green: met · red: not met · blue: no threshold")
+        options["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
+        values = [b.value for b in self.bars]
+        bounds = [line[axis] for line in lines]
+        if values and bounds and max(bounds) > max(values):
+            options[axis]["max"] = nice_ceiling(max(bounds) * 1.05)
+        if self.horizontal:
+            options["grid"]["right"] = 60
+            options[axis]["position"] = "top"
+        return options
+
+
+def bar_chart(
+    title: str,
+    rows: Sequence[ValueRow],
+    label_of: Any,
+    definition: Definition,
+    stage: str,
+    overrides: Mapping[str, Any],
+    district: ValueRow | None,
+    horizontal: bool,
+) -> BarChart | None:
+    """The rows' shown values as sorted bars (the best at the top of a horizontal chart, first in a
+    vertical one); a value withheld from the viewer is left out (the page says how many)."""
+    bars = []
+    for row in rows:
+        if row.suppressed or row.value.value is None:
+            continue
+        value = to_float(present.rounded(definition, row.value.value))
+        assert value is not None
+        bars.append(Bar(label_of(row), value, row.met_shown, row.shown))
+    if not bars:
+        return None
+    bars.sort(key=lambda b: b.value, reverse=not horizontal)
+    if not definition.higher_is_better:
+        bars.reverse()
+    district_line = None
+    if district is not None and not district.suppressed and district.value.value is not None:
+        shown = present.display(definition, district.value.value)
+        district_line = (
+            float(present.rounded(definition, district.value.value)),  # type: ignore[arg-type]
+            f"{_('Whole district')} {shown}",
+        )
+    return BarChart(
+        title,
+        unit=unit_of(definition),
+        horizontal=horizontal,
+        height=max(320, 90 + 26 * len(bars)) if horizontal else 360,
+        bars=bars,
+        threshold=threshold_mark(definition, stage, overrides),
+        district=district_line,
+    )
+
+
+def cv_definitions(definition: Definition) -> list[Definition]:
+    """The 差异系数 that apply to ``definition``: the CVs of a 优质均衡 resource indicator (kind
+    ``cv``, ``of`` it), or the CV itself."""
+    if definition.kind == "cv":
+        return [definition]
+    return [d for d in catalogue().values() if d.kind == "cv" and d.of == definition.id]
+
+
+@dataclass
+class CvRow:
+    """One stage's 差异系数 in the panel."""
+
+    definition: Definition
+    stage: Any
+    shown: str
+    threshold: str
+    met: Any
+    trend: Any
+    url: str
+    of_name: str
+    of_url: str
+
+
+def cv_rows(
+    cvs: Sequence[Definition],
+    values: Sequence[IndicatorValue],
+    years: Sequence[AcademicYear],
+    year: AcademicYear | None,
+    overrides: Mapping[str, Any],
+    viewer: Any,
+) -> list[CvRow]:
+    """The district's CV of each stage in ``year`` (from the stored ``cv`` values), its threshold
+    (小学 ≤ 0.50, 初中 ≤ 0.45 by the standard), 达标 and its trend over the computed years."""
+    rows = []
+    for cv in cvs:
+        of = catalogue()[cv.of]
+        for stage in stage_keys(cv):
+            mine = [v for v in values if v.indicator == cv.id and v.stage == stage and not v.breakdown]
+            now = next((v for v in mine if year is not None and v.academic_year_id == year.pk), None)
+            row = ValueRow(now, cv, _start(year), overrides, viewer) if now is not None else None
+            by_year = values_by_year(mine, cv, viewer)
+            points = [
+                (y.start_year, to_float(present.rounded(cv, by_year.get((stage, y.start_year)))))
+                for y in years
+            ]
+            shown = [present.display(cv, by_year.get((stage, y.start_year))) for y in years]
+            rows.append(
+                CvRow(
+                    definition=cv,
+                    stage=stage_label(stage),
+                    shown=row.shown if row is not None else NOTHING,
+                    threshold=present.threshold_text(cv, stage, overrides) or NOTHING,
+                    met=row.met if row is not None else NOTHING,
+                    trend=sparkline(points, shown),
+                    url=indicator_url(cv, year, stage),
+                    of_name=name_of(of),
+                    of_url=indicator_url(of, year, stage),
+                )
+            )
+    return rows
+
+
+def export_name(definition: Definition, year: AcademicYear | None, stage: str) -> str:
+    parts = [
+        definition.name_zh,
+        str(year.start_year) if year else "",
+        str(stage_label(stage)) if definition.stages else "",
+    ]
+    return "_".join(p for p in parts if p)
+
+
 class IndicatorDetailView(IndicatorPageMixin, View):
+    """The indicator explorer: pick an indicator and a 学年; the district's value and trend, the towns'
+    and the schools' values as bars and tables, the 差异系数 where it applies, the schools on a map, the
+    口径 and the sources; ``?format=xlsx`` gives the whole filtered school table as a workbook. A
+    school's users see their own school and the district (towns and other schools are out of scope)."""
+
     template_name = "indicators/indicator_detail.html"
 
     def get(self, request: HttpRequest, indicator: str) -> HttpResponse:
+        jump = jump_target(request, indicator)
+        if jump is not None:
+            return redirect(jump)
         page = self.setup_indicator(indicator)
         definition: Definition = page["definition"]
         years, year, stage, overrides = page["years"], page["year"], page["stage"], page["overrides"]
         user = request.user
-        district = list(district_values().filter(indicator=definition.id).select_related("academic_year"))
+        cvs = cv_definitions(definition)
+        read = district_values().filter(indicator__in={definition.id, *(cv.id for cv in cvs)})
+        read_values = list(read.select_related("academic_year"))
+        district = [v for v in read_values if v.indicator == definition.id]
         this_year = [v for v in district if year is not None and v.academic_year_id == year.pk]
         headline = rows_of(
             sort_values(v for v in this_year if not v.breakdown), definition, _start(year), overrides, user
@@ -790,8 +1025,19 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         filterset, schools_qs = filtered(
             request, values.filter(level=Level.SCHOOL), definition, years, year, stage
         )
-        _unused, towns_qs = filtered(request, values.filter(level=Level.TOWN), definition, years, year, stage)
         order = request.GET.get("sort")
+        if request.GET.get("format") == "xlsx" and "school" in definition.levels:
+            rows = rows_of(
+                SchoolValueTable.prepare_for(schools_qs, order, user),
+                definition,
+                _start(year),
+                overrides,
+                user,
+            )
+            name = export_name(definition, year, stage)
+            stamp = timezone.localtime().strftime("%Y%m%d")
+            return xlsx_response(table_workbook(SchoolValueExportTable, rows, name), f"{name}_{stamp}.xlsx")
+        _unused, towns_qs = filtered(request, values.filter(level=Level.TOWN), definition, years, year, stage)
         schools = SchoolValueTable(
             rows_of(
                 SchoolValueTable.prepare_for(schools_qs, order, user),
@@ -808,6 +1054,35 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         by_town = "school" in definition.levels and not is_school_user(user)
         names = ["year", "stage", "town", "met"] if by_town else ["year", "stage", "met"]
         district_value = next((r.value for r in headline if r.value.stage == stage), None)
+        district_row = next((r for r in headline if r.value.stage == stage), None)
+        school_rows: list[ValueRow] = list(schools.rows)  # type: ignore[arg-type]
+        town_rows: list[ValueRow] = list(towns.rows)  # type: ignore[arg-type]
+        school_chart = bar_chart(
+            _("Schools, sorted by value") if not is_school_user(user) else _("Your school and the district"),
+            school_rows,
+            lambda r: r.value.school.name,
+            definition,
+            stage,
+            overrides,
+            district_row,
+            horizontal=True,
+        )
+        town_chart = (
+            bar_chart(
+                _("Towns, sorted by value"),
+                town_rows,
+                lambda r: r.value.town.name,
+                definition,
+                stage,
+                overrides,
+                district_row,
+                horizontal=False,
+            )
+            if not is_school_user(user)
+            else None
+        )
+        export = request.GET.copy()
+        export["format"] = "xlsx"
         page.update(
             headline=headline,
             breakdown=BreakdownTable(breakdown) if breakdown else None,
@@ -818,11 +1093,23 @@ class IndicatorDetailView(IndicatorPageMixin, View):
             has_towns="town" in definition.levels,
             has_schools="school" in definition.levels,
             towns=towns,
-            town_count=len(towns.rows),  # type: ignore[arg-type]
+            town_count=len(town_rows),
+            town_chart=town_chart,
             schools=schools,
-            school_count=len(schools.rows),  # type: ignore[arg-type]
+            school_count=len(school_rows),
+            school_chart=school_chart,
+            withheld_count=sum(1 for r in school_rows if r.suppressed),
+            export_url=f"{request.path}?{export.urlencode()}",
             school_user=is_school_user(user),
             provenance=provenance(page["run"], district_value),
+            picker=indicator_picker(),
+            cv_rows=cv_rows(cvs, read_values, years, year, overrides, user),
+            school_map=map_data(user, definition, year, stage, overrides)
+            if "school" in definition.levels
+            else None,
+            map_url=reverse("map") + year_query(year, indicator=definition.id, stage=stage_param(stage))
+            if "school" in definition.levels
+            else "",
         )
         return render(request, self.template_name, page)
 
