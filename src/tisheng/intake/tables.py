@@ -4,30 +4,26 @@ be taken away as .xlsx, with the same Chinese headers)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
-from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tisheng.intake.choices import BatchStatus, Severity, SubmissionStatus
 from tisheng.intake.datasets import registry
 from tisheng.intake.models import ImportBatch, Submission
-from tisheng.intake.template_builder import display_width
+from tisheng.web.export import workbook
+from tisheng.web.export import xlsx_response as xlsx_response  # re-exported for the list pages
 from tisheng.web.tables import Column, Table
 
 #: Rows an export may hold; a filter narrows a larger list.
 EXPORT_ROW_LIMIT = 100_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def dataset_title(name: str) -> str:
@@ -163,32 +159,9 @@ def export_value(value: Any) -> Any:
 
 
 def table_workbook(table_class: type[Table], rows: Iterable[Any], title: str) -> bytes:
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = title[:31]
-    headers = [str(c.label) for c in table_class.columns]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    widths = [display_width(h) for h in headers]
-    for count, row in enumerate(rows):
-        if count >= EXPORT_ROW_LIMIT:
-            break
-        values = [export_value(c.value(row)) for c in table_class.columns]
-        ws.append(values)
-        widths = [
-            max(w, display_width(v) if v is not None else 0) for w, v in zip(widths, values, strict=True)
-        ]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = min(max(width, 6) + 2, 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    """The whole list (up to :data:`EXPORT_ROW_LIMIT` rows) with the table's Chinese headers."""
+    values = (
+        [export_value(c.value(row)) for c in table_class.columns]
+        for row in itertools.islice(rows, EXPORT_ROW_LIMIT)
+    )
+    return workbook(title, [str(c.label) for c in table_class.columns], values)

@@ -17,7 +17,6 @@ Dropdowns only warn on a value outside the list: the pipeline also accepts alias
 from __future__ import annotations
 
 import io
-import unicodedata
 from typing import Any
 
 from openpyxl import Workbook
@@ -30,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tisheng.core.models import AcademicYear, School
 from tisheng.intake.cells import IdNumber, Text
 from tisheng.intake.datasets.base import Column, Dataset
+from tisheng.web.export import display_width
 
 INSTRUCTIONS_SHEET = "填写说明"
 OPTIONS_SHEET = "选项"
@@ -41,11 +41,6 @@ HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def display_width(text: Any) -> int:
-    """Columns an Excel cell needs for ``text``: CJK characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 def build_template(
