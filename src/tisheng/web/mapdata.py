@@ -308,16 +308,14 @@ def map_data(
         }
         for b in bins
     ]
-    if withheld:
-        legend.append(
-            {
-                "colour": GREY,
-                "label": present.suppression_text(definition),
-                "met": None,
-                "met_label": "",
-                "count": len(withheld),
-            }
-        )
+    reasons: dict[str, int] = {}
+    for school_id in withheld:
+        text = present.suppression_text(definition, values[school_id])
+        reasons[text] = reasons.get(text, 0) + 1
+    legend += [
+        {"colour": GREY, "label": text, "met": None, "met_label": "", "count": count}
+        for text, count in sorted(reasons.items())
+    ]
     without = sum(1 for p in points if not p["has_value"])
     return {
         "tiles": tile_layer(),
