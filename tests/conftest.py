@@ -159,6 +159,15 @@ def client_for(world: World):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test database reuses primary keys, so a
+    dashboard body cached by one test could otherwise match another test's data version."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: object) -> None:
     """Hash test passwords cheaply; the production hasher is PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -1,0 +1,77 @@
+"""The dashboards' bodies, rendered once per scope and data version, then served from the cache.
+
+A dashboard (the district overview, the indicator explorer, a school's profile) reads thousands of
+stored values to draw a page that changes only when the data does. Its body — everything under the
+page's title bar, the same for every user who sees the same scope — is rendered to HTML once and kept
+in Django's cache under a key of:
+
+- the page and its query string, and the language;
+- the viewer's scope (role, school, department): two users who may see the same rows share the body;
+  a school's clerk never receives a body rendered for the district;
+- the data version: the newest audit record (every change to the data writes one, tisheng.core.audit)
+  and the newest indicator computation, and today's date (statuses and deadlines move with the
+  calendar). Any approved batch, recomputation, warning or report therefore makes a new key: a cached
+  body is never stale, it is only ever unused.
+
+A body holding a CSRF token (a POST form) belongs to one session and is never stored.
+``TISHENG_PAGE_CACHE_SECONDS=0`` turns the cache off; the default cache is the process's memory
+(``make demo`` serves from one process), a deployment with several processes configures a shared one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from tisheng.core.models import ChangeRecord
+from tisheng.indicators.models import IndicatorRun
+
+CSRF_MARK = "csrfmiddlewaretoken"
+
+
+def data_version() -> str:
+    """Changes whenever data the dashboards read changes (two indexed MAX queries)."""
+    audit = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
+    runs = IndicatorRun.objects.aggregate(last=Max("pk"), finished=Max("finished_at"))
+    finished = runs["finished"].isoformat() if runs["finished"] else ""
+    return f"{audit}:{runs['last']}:{finished}:{timezone.localdate().isoformat()}"
+
+
+def scope_key(user: Any) -> str:
+    """Who may see what: users with equal keys see exactly the same rows (tisheng.core.permissions)."""
+    return f"{user.role}:{user.school_id or ''}:{user.department_id or ''}"
+
+
+def cache_key(request: HttpRequest, name: str) -> str:
+    query = sorted((k, v) for k, v in request.GET.lists() if k != "export_table")
+    parts = [
+        name,
+        request.path,
+        repr(query),
+        translation.get_language() or "",
+        scope_key(request.user),
+        data_version(),
+    ]
+    return "tisheng:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_body(request: HttpRequest, name: str, render: Callable[[], str]) -> SafeString:
+    """``render()``'s HTML, from the cache when this scope has seen this page at this data version."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return mark_safe(render())  # rendered by our own templates
+    key = cache_key(request, name)
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        if CSRF_MARK not in body:
+            cache.set(key, body, seconds)
+    return mark_safe(body)  # rendered by our own templates
