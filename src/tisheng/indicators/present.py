@@ -44,16 +44,18 @@ def display(definition: Definition, value: Decimal | None) -> str:
 # --- small-group suppression (小样本不予显示) ----------------------------------------------------------
 
 
-def suppression_text(definition: Definition, value: Any = None) -> str:
+def suppression_text(definition: Definition, value: Any = None, *, public: bool = False) -> str:
     """What is shown instead of a suppressed value: 少于10人，不予显示; for a value that is not a small
-    group itself but would give one away (``value.complementary``), 可推算小样本，不予显示."""
+    group itself but would give one away (``value.complementary``), 可推算小样本，不予显示. On the public
+    disclosure page (``public``, :mod:`tisheng.reports.public`) the values are 不予公示 instead."""
+    verb = "不予公示" if public else "不予显示"
     if (
         value is not None
         and value.complementary
         and not definition.small_group(value.rows, value.denominator)
     ):
-        return "可推算小样本，不予显示"
-    return f"少于{definition.min_group}人，不予显示"
+        return f"可推算小样本，{verb}"
+    return f"少于{definition.min_group}人，{verb}"
 
 
 def viewer_school(viewer: Any) -> int | None:

@@ -132,14 +132,22 @@ class PublicEvaluationView(TemplateView):
         year = AcademicYear.objects.filter(start_year=kwargs["year"]).first()
         if year is None:
             raise Http404(_("No such school year."))
-        rows = (
-            EvaluationResult.objects.filter(academic_year=year)
-            .order_by("system", "school__code")
-            .values_list("system", "system_title", "school__code", "school__name", "band", "band_label")
-        )
-        grouped: dict[str, dict[str, Any]] = {}
-        for code, title, school_code, school_name, band, label in rows:
-            group = grouped.setdefault(code, {"title": title, "rows": []})
-            group["rows"].append((school_code, school_name, band, label, band_colour(code, band)))
-        context.update(year=year, groups=list(grouped.values()))
+        context.update(year=year, groups=public_bands(year))
         return context
+
+
+def public_bands(year: AcademicYear) -> list[dict[str, Any]]:
+    """What the public reads of a year's evaluation: per system (``code``, ``title``), each school's
+    band as ``rows`` of (school code, school name, band, band label, badge colour) in school-code order —
+    no score, no rank, no order by score. Shared by this notice and the district's 公示 page
+    (:mod:`tisheng.reports.public`), so that both publish the same thing."""
+    rows = (
+        EvaluationResult.objects.filter(academic_year=year)
+        .order_by("system", "school__code")
+        .values_list("system", "system_title", "school__code", "school__name", "band", "band_label")
+    )
+    grouped: dict[str, dict[str, Any]] = {}
+    for code, title, school_code, school_name, band, label in rows:
+        group = grouped.setdefault(code, {"code": code, "title": title, "rows": []})
+        group["rows"].append((school_code, school_name, band, label, band_colour(code, band)))
+    return list(grouped.values())
