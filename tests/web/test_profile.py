@@ -303,10 +303,12 @@ def test_a_department_user_sees_no_school_warnings_nor_submissions(
     client_for: Callable[[str], Client], world: World, supervised: dict[str, Any]
 ) -> None:
     response = page(client_for("dept_user"), world)
-    assert response.context["warnings"].rows == []  # the department's own warnings only: none of A's
-    assert response.context["orders"].rows == []
-    assert response.context["submissions"] is None and response.context["batches"] is None
-    assert 'id="profile-submissions"' not in response.content.decode()
+    # a department reads the warnings and orders addressed to itself, never a school's, and no intake
+    for part in ("warnings", "orders", "submissions", "batches"):
+        assert response.context[part] is None, part
+    html = response.content.decode()
+    assert 'id="profile-supervision"' not in html and 'id="profile-intake"' not in html
+    assert supervised["open"].subject not in html
 
 
 # --- permissions -------------------------------------------------------------------------------------------
@@ -391,3 +393,22 @@ def test_queries_do_not_grow_with_values_or_years(
         response = page(client, world)
     assert len(response.context["years"]) == 5
     assert response.context["health"][0].rows[0][1][:3] == ["75.0%", "75.0%", "75.0%"]
+
+
+def test_stages_the_school_does_not_have_are_left_out(
+    client_for: Callable[[str], Client], world: World, profile: Profile
+) -> None:
+    """A kindergarten's stored zero for 小学/初中 (nothing counted) is not a row of its profile; its
+    indicators without stages are."""
+    incomplete = "health.fitness_incomplete_count"
+    for stage in ("primary", "junior", ""):
+        school_value(
+            profile.run, incomplete, world.kindergarten, 0, None, stage=stage, rows=0, value=Decimal(0)
+        )
+    school_value(
+        profile.run, "teachers.backbone_count", world.kindergarten, 2, None, rows=2, value=Decimal(2)
+    )
+    response = page(client_for("admin"), world, world.kindergarten)
+    rows = [(r.name, r.stage, r.shown) for g in response.context["groups"] for r in g.rows]
+    assert rows == [("骨干教师数", "", "2")]
+    assert response.context["panels"] == [] and response.context["health"] == []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,9 +37,9 @@ from django.utils.translation import pgettext
 from django.views import View
 
 from tisheng.census.models import SchoolClass
-from tisheng.core.choices import Grade, Stage
-from tisheng.core.models import AcademicYear, School
-from tisheng.core.permissions import VIEW, can_any
+from tisheng.core.choices import SCHOOL_ROLES, Grade, Stage
+from tisheng.core.models import AcademicYear, School, SchoolSection
+from tisheng.core.permissions import VIEW, grant_for
 from tisheng.indicators import present
 from tisheng.indicators.catalogue import Definition, catalogue
 from tisheng.indicators.choices import Level
@@ -53,6 +53,7 @@ from tisheng.indicators.models import IndicatorValue
 from tisheng.indicators.tables import NOTHING, ValueRow, stage_label, unverified_badge
 from tisheng.indicators.views import (
     STAGE_ORDER,
+    ThresholdChart,
     chosen_year,
     computed_years,
     current_run,
@@ -189,12 +190,17 @@ def by_key(values: Iterable[IndicatorValue]) -> dict[ValueKey, IndicatorValue]:
     return {(v.indicator, v.stage, v.academic_year.start_year): v for v in values if not v.breakdown}
 
 
-def school_stages(definition: Definition, own: Mapping[ValueKey, IndicatorValue]) -> list[str]:
-    """The stage rows of ``definition`` to show for the school: each stage it has values of, and the
-    all-stages row only when it adds something (no stage rows, or more than one)."""
+def school_stages(
+    definition: Definition, own: Mapping[ValueKey, IndicatorValue], sections: Collection[str]
+) -> list[str]:
+    """The stage rows of ``definition`` to show for the school: each stage of its ``sections`` it has
+    values of (a kindergarten's stored zero for 小学 says nothing), and the all-stages row when it adds
+    something: for an indicator without stages, or beside two stage rows or more."""
     present_stages = {stage for (ident, stage, _year) in own if ident == definition.id}
-    staged = sorted((s for s in present_stages if s), key=lambda s: STAGE_ORDER.get(s, 9))
-    if "" in present_stages and len(staged) != 1:
+    if not definition.stages:
+        return [""] if "" in present_stages else []
+    staged = sorted((s for s in present_stages if s in sections), key=lambda s: STAGE_ORDER.get(s, 9))
+    if "" in present_stages and len(staged) > 1:
         staged.append("")
     return staged
 
@@ -238,6 +244,7 @@ def indicator_groups(
     year: AcademicYear | None,
     overrides: Mapping[str, Any],
     viewer: Any,
+    sections: Collection[str],
 ) -> list[IndicatorGroup]:
     """Every indicator the school has a value of, by catalogue group, in catalogue order."""
     start = year.start_year if year else 0
@@ -245,7 +252,7 @@ def indicator_groups(
     for definition in catalogue().values():
         if "school" not in definition.levels:
             continue
-        for stage in school_stages(definition, own):
+        for stage in school_stages(definition, own, sections):
             value = own.get((definition.id, stage, start))
             row = ValueRow(value, definition, start, overrides, viewer) if value is not None else None
             points, texts = [], []
@@ -274,6 +281,9 @@ def indicator_groups(
     return list(groups.values())
 
 
+CLOSING_MARKS = "、，。；：）」》"
+
+
 def wrapped(text: str, width: int = 9) -> str:
     """A long axis name over several lines (the radar's labels sit outside a small circle)."""
     if " " in text:  # English: break between words
@@ -285,7 +295,13 @@ def wrapped(text: str, width: int = 9) -> str:
             else:
                 line = f"{line} {word}".strip()
         return "\n".join([*lines, line])
-    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+    count = -(-len(text) // width)  # as few lines as fit, of even length
+    size = -(-len(text) // count) if count else width
+    lines = [text[i : i + size] for i in range(0, len(text), size)]
+    for i in range(1, len(lines)):  # a line never starts with a closing mark: it ends the one before
+        while lines[i] and lines[i][0] in CLOSING_MARKS:
+            lines[i - 1], lines[i] = lines[i - 1] + lines[i][0], lines[i][1:]
+    return "\n".join(line for line in lines if line)
 
 
 @dataclass
@@ -482,6 +498,22 @@ def grade_name(grade: int) -> str:
 
 
 @dataclass
+class PairedTrendChart(ThresholdChart):
+    """The indicator pages' trend chart, with the school's line and the district's line of the same
+    stage in one colour, the district's dashed: two lines per stage stay readable in a small chart."""
+
+    def options(self) -> dict[str, Any]:
+        options = super().options()
+        for i, series in enumerate(options["series"]):
+            series["color"] = PALETTE[(i // 2) % len(PALETTE)]
+            if i % 2:
+                series["lineStyle"] = {"type": "dashed", "width": 1.5}
+                series["symbol"] = "none"
+        options["legend"]["textStyle"] = {"fontSize": 11}
+        return options
+
+
+@dataclass
 class HealthTrend:
     chart: Any
     name: str
@@ -495,6 +527,7 @@ def health_trends(
     years: Sequence[AcademicYear],
     overrides: Mapping[str, Any],
     viewer: Any,
+    sections: Collection[str],
 ) -> list[HealthTrend]:
     """For each fitness and vision indicator the school has: a line per stage of the school and the
     district's line for the same stage over the computed years (a withheld small group is a gap), and a
@@ -505,17 +538,19 @@ def health_trends(
         definition = definitions.get(ident)
         if definition is None:
             continue
-        stages = school_stages(definition, own)
+        stages = school_stages(definition, own, sections)
         if not stages:
             continue
+        drawn = [s for s in stages if s] or stages  # the stage lines, not their total beside them
         mine = [v for v in own_values if v.indicator == ident]
         theirs = [v for v in district_all if v.indicator == ident]
         lines: list[tuple[str, str, Iterable[IndicatorValue]]] = []
-        for stage in stages:
+        for stage in drawn:
             label = str(stage_label(stage))
             lines.append((f"{pgettext('school profile', 'This school')} · {label}", stage, mine))
             lines.append((f"{_('Whole district')} · {label}", stage, theirs))
-        chart = trend_chart(definition, years, lines, overrides, name_of(definition), viewer)
+        drawn_chart = trend_chart(definition, years, lines, overrides, name_of(definition), viewer)
+        chart = PairedTrendChart(**vars(drawn_chart)) if drawn_chart is not None else None
         rows = [
             (
                 str(stage_label(stage)),
@@ -557,8 +592,18 @@ def listing(rows: list[Any], url: str, is_open: Any) -> Listing:
     return Listing(rows[:LIST_LIMIT], len(rows), sum(1 for r in rows if is_open(r)), url)
 
 
+def sees_school_rows(user: Any, model: type[Any]) -> bool:
+    """Whether ``user`` may read some of a school's rows of ``model``: a role that reads every row, or a
+    school's own users. A department user reads only the rows addressed to the own department, so the
+    school's section is left out rather than shown empty."""
+    grant = grant_for(model, user, VIEW)
+    if grant is None:
+        return False
+    return not grant.own_only or user.role in SCHOOL_ROLES
+
+
 def warnings_of(user: Any, school: School) -> Listing | None:
-    if not can_any(user, VIEW, Warning):
+    if not sees_school_rows(user, Warning):
         return None
     rows = list(
         Warning.objects.restrict(user, VIEW)
@@ -577,7 +622,7 @@ class OrderRow:
 
 
 def orders_of(user: Any, school: School, today: dt.date) -> Listing | None:
-    if not can_any(user, VIEW, RectificationOrder):
+    if not sees_school_rows(user, RectificationOrder):
         return None
     orders = (
         RectificationOrder.objects.restrict(user, VIEW)
@@ -609,7 +654,7 @@ class SubmissionGrid:
 
 
 def submissions_of(user: Any, school: School) -> SubmissionGrid | None:
-    if not can_any(user, VIEW, Submission):
+    if not sees_school_rows(user, Submission):
         return None
     found = list(
         Submission.objects.restrict(user, VIEW).filter(school=school).select_related("academic_year")
@@ -631,7 +676,7 @@ def submissions_of(user: Any, school: School) -> SubmissionGrid | None:
 def batches_of(user: Any, school: School) -> Listing | None:
     """The school's latest import batches (the district's own multi-school batches are not the
     school's: they are on the batch list)."""
-    if not can_any(user, VIEW, ImportBatch):
+    if not sees_school_rows(user, ImportBatch):
         return None
     batches = list(
         ImportBatch.objects.restrict(user, VIEW)
@@ -675,6 +720,9 @@ class SchoolProfileView(LoginRequiredMixin, View):
             district_values().filter(breakdown="", indicator__in=school_ids).select_related("academic_year")
         )
         own, district = by_key(own_values), by_key(district_all)
+        sections = set(
+            SchoolSection.objects.restrict(user, VIEW).filter(school=school).values_list("stage", flat=True)
+        )
         classes = list(
             SchoolClass.objects.restrict(user, VIEW)
             .filter(section__school=school, academic_year=year)
@@ -687,9 +735,9 @@ class SchoolProfileView(LoginRequiredMixin, View):
             "year": year,
             "years": list(reversed(years)),
             "panels": yzjh_panels(own, year, overrides, user),
-            "groups": indicator_groups(own, district, school, years, year, overrides, user),
+            "groups": indicator_groups(own, district, school, years, year, overrides, user, sections),
             "sizes": sizes,
-            "health": health_trends(own_values, district_all, own, years, overrides, user),
+            "health": health_trends(own_values, district_all, own, years, overrides, user, sections),
             "trend_years": [y.start_year for y in years],
             "warnings": warnings_of(user, school),
             "orders": orders_of(user, school, today),
