@@ -1,6 +1,7 @@
 """The plan pages, mounted at /plan/: the plans (行动方案), one plan with its goals and their
 commitments, its 工程 with their tasks, each task's lead and other departments; the tasks as a
-declared, filterable list; and one task with its clause text, departments and commitments.
+declared, filterable list; one task with its clause text, departments and commitments; and the board
+(goals → 工程 → tasks with status, departments, next deadline and what is overdue; a department's own).
 
 A plan is a public document: every signed-in role reads all of it (``PLAN_READ``); an anonymous visitor
 is sent to sign in. Every read still goes through ``restrict(user, "view")``.
@@ -16,16 +17,18 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tisheng.core.choices import DISTRICT_WIDE_ROLES
+from tisheng.core.choices import DISTRICT_WIDE_ROLES, Role
 from tisheng.core.evidence import Evidence, content_type_of
 from tisheng.core.permissions import VIEW
 from tisheng.plan import choices as c
+from tisheng.plan.board import STATUS_COLOURS, board_departments, build_board, current_plan, own_department
 from tisheng.plan.filters import PlanFilterSet, TaskFilterSet
 from tisheng.plan.forms import ProgressReportForm
 from tisheng.plan.models import Commitment, Goal, Plan, ProgressReport, Project, Task, TaskDepartment
@@ -35,15 +38,7 @@ from tisheng.plan.tables import CommitmentTable, PlanTable, TaskTable
 from tisheng.plan.trajectory import Status
 from tisheng.reports.bulletin import build_bulletin, bulletin_period, bulletin_title
 from tisheng.web.charts import Chart
-from tisheng.web.views import ObjectDetailView, ObjectListView
-
-#: the pie's colours, as the badges' (site.css)
-STATUS_COLOURS = {
-    Status.GREEN: "#2e7d32",
-    Status.YELLOW: "#ca8622",
-    Status.RED: "#c62828",
-    Status.UNKNOWN: "#8a8f98",
-}
+from tisheng.web.views import ObjectDetailView, ObjectListView, is_htmx
 
 
 def tasks_with_counts(queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -240,3 +235,52 @@ class TaskDetailView(ObjectDetailView):
             recurring=[cm for cm in commitments if cm.kind == c.CommitmentKind.RECURRING],
         )
         return context
+
+
+class BoardView(LoginRequiredMixin, View):
+    """The plan board (任务推进看板) at /plan/board/ (the current plan) or /plan/<pk>/board/: goals, then
+    each 工程's tasks with status, departments, next deadline and overdue marks. District roles and
+    schools (the plan is public) filter it by department (``?department=``); a department user always
+    sees its own tasks and the reports it owes. An HTMX request gets only the board."""
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        user = request.user
+        if pk is None:
+            plan = current_plan(user, current_year())
+            if plan is None:
+                raise Http404(_("No action plan has been loaded yet."))
+        else:
+            plan = get_object_or_404(Plan.objects.restrict(user, VIEW).select_related("district"), pk=pk)
+        departments = board_departments(plan)
+        own = own_department(user)
+        if user.role == Role.DEPARTMENT:  # type: ignore[union-attr]
+            chosen = own
+            if chosen is None:
+                raise PermissionDenied(_("Your account is not linked to a department."))
+        else:
+            chosen = departments.filter(pk=parse_pk(request.GET.get("department"))).first()
+        board = build_board(plan, user, today(), chosen)
+        context = {
+            "board": board,
+            "departments": departments if user.role != Role.DEPARTMENT else None,  # type: ignore[union-attr]
+            "chosen": chosen,
+        }
+        template = "plan/_board.html" if is_htmx(request) else "plan/board.html"
+        response = render(request, template, context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+def today() -> dt.date:
+    """Today, for the board's deadlines (one place for the tests to set the day)."""
+    return dt.date.today()
+
+
+def parse_pk(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def current_year() -> int | None:
+    from tisheng.core.models import AcademicYear
+
+    return AcademicYear.objects.filter(is_current=True).values_list("start_year", flat=True).first()

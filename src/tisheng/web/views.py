@@ -20,6 +20,7 @@ from django.db.models import Count, QuerySet
 from django.forms import modelform_factory
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -30,6 +31,9 @@ from tisheng.core import throttle
 from tisheng.core.choices import SCHOOL_ROLES, Role, SchoolType, Stage
 from tisheng.core.models import AcademicYear, ChangeRecord, Department, District, School, Town
 from tisheng.core.permissions import CHANGE, VIEW, can
+from tisheng.plan.board import build_board, current_plan
+from tisheng.plan.models import ProgressReport
+from tisheng.web import overview
 from tisheng.web.charts import Chart, Series
 from tisheng.web.tables import Table
 
@@ -87,6 +91,11 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public_home.html", context)
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """An HTMX partial request (not its history restore, which wants the whole page)."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
 def _today() -> Any:
     from django.utils import timezone
 
@@ -94,7 +103,9 @@ def _today() -> Any:
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Each role's home: the district overview for bureau roles, the own department or own school."""
+    """Each role's home: the district overview for the district roles (:mod:`tisheng.web.overview`), a
+    department's own plan board, a school's own page. On the overview an HTMX request with
+    ``?indicator=`` gets only the key indicator's trend."""
 
     def get_template_names(self) -> list[str]:
         role = self.request.user.role  # type: ignore[union-attr]
@@ -102,27 +113,59 @@ class HomeView(LoginRequiredMixin, TemplateView):
             return ["web/home_school.html"]
         if role == Role.DEPARTMENT:
             return ["web/home_department.html"]
+        if is_htmx(self.request) and "indicator" in self.request.GET:
+            return ["web/partials/overview_trend.html"]
         return ["web/home_district.html"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        classes = SchoolClass.objects.restrict(user, VIEW)
-        context["year"] = AcademicYear.objects.filter(is_current=True).first()
+        year = AcademicYear.objects.filter(is_current=True).first()
+        context["year"] = year
+        start_year = year.start_year if year else None
         if user.role in SCHOOL_ROLES:  # type: ignore[union-attr]
+            classes = SchoolClass.objects.restrict(user, VIEW)
             school = School.objects.restrict(user, VIEW).get(pk=user.school_id)  # type: ignore[union-attr]
             context["school"] = school
             context["groups"] = school.current_groups()
-            context.update(enrolment_context(classes.filter(section__school=school), context["year"]))
+            context.update(enrolment_context(classes.filter(section__school=school), year))
         elif user.role == Role.DEPARTMENT:  # type: ignore[union-attr]
-            context["department"] = Department.objects.restrict(user, VIEW).get(pk=user.department_id)  # type: ignore[union-attr]
-            context.update(directory_context(user))
+            context.update(department_context(user, start_year))
+        elif "web/partials/overview_trend.html" in self.get_template_names():
+            context.update(overview.trend_only(user, start_year, self.request.GET.get("indicator"), _today()))
         else:
+            context.update(
+                overview.overview_context(user, start_year, self.request.GET.get("indicator"), _today())
+            )
             context.update(directory_context(user))
-            context.update(enrolment_context(classes, context["year"]))
+            context.update(enrolment_context(SchoolClass.objects.restrict(user, VIEW), year))
             if can_see_audit(user):
                 context["recent_changes"] = ChangeRecord.objects.select_related("content_type")[:10]
         return context
+
+
+def department_context(user: Any, year: int | None) -> dict[str, Any]:
+    """A department's home: its own plan board (the tasks that name it, the reports it owes) and its
+    latest progress reports."""
+    department = Department.objects.restrict(user, VIEW).get(pk=user.department_id)
+    plan = current_plan(user, year)
+    reports = (
+        ProgressReport.objects.restrict(user, VIEW)
+        .filter(department=department)
+        .select_related("task")
+        .order_by("-submitted_on", "-pk")[:8]
+    )
+    return {
+        "department": department,
+        "plan": plan,
+        "board": build_board(plan, user, _today(), department) if plan is not None else None,
+        "recent_reports": list(reports),
+    }
 
 
 def can_see_audit(user: Any) -> bool:
