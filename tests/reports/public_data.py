@@ -14,6 +14,10 @@ teachers.certified_rate                学前     43/47                         
                                        高中     7/8                             withheld: 8 teachers (87.5% hidden)
                                        all     338/355                         95.2%
 health.myopia_rate                     all     263/500 (stored complementary)  withheld (52.6% hidden)
+                                       初中     5/8                             withheld: 8 students (62.5% hidden)
+health.myopia_rate_previous            初中     100/240                         41.7%
+health.myopia_rate_change              初中     62.5 − 41.7                     withheld: with 41.7% shown it gives
+                                                                               初中's 62.5% away (20.8 hidden)
 health.fitness_excellent_good_rate     all     3/8          400/800            withheld: 8 students (37.5% hidden)
 class_size.over_standard_share         all     1/3 classes                     33.3%: classes are not persons
 control.dropouts_unreturned            all     0 from 0 rows                   0 人: nobody behind it
@@ -48,6 +52,8 @@ HIDDEN = {
     "certified preschool 43/47": "91.5",
     "myopia complementary 263/500": "52.6",
     "fitness 3/8": "37.5",
+    "myopia 初中 5/8": "62.5",
+    "myopia change 初中 62.5 − 41.7": "20.8",
     "school A certified 61/64": "95.3",
 }
 
@@ -61,7 +67,7 @@ class Published:
 def district_value(
     run: IndicatorRun,
     indicator: str,
-    numerator: int,
+    numerator: int | Decimal,
     denominator: int | None,
     *,
     stage: str = "",
@@ -85,7 +91,7 @@ def district_value(
         numerator=num,
         denominator=den,
         value=num * factor / den if den else num,
-        rows=rows if rows is not None else (denominator or numerator),
+        rows=rows if rows is not None else (denominator or int(numerator)),
         **extra,
     )
 
@@ -109,6 +115,10 @@ def publish(world: World, run: IndicatorRun | None = None) -> Published:
     ):
         district_value(run, "teachers.certified_rate", numerator, denominator, stage=stage, met=False)
     district_value(run, "health.myopia_rate", 263, 500, complementary=True)
+    district_value(run, "health.myopia_rate", 5, 8, stage="junior")
+    district_value(run, "health.myopia_rate_previous", 100, 240, stage="junior")
+    change = Decimal(500) / 8 - Decimal(10000) / 240  # 20.8333… 个百分点
+    district_value(run, "health.myopia_rate_change", change, None, stage="junior", rows=240)
     district_value(run, "health.fitness_excellent_good_rate", 3, 8, met=False)
     district_value(earlier, "health.fitness_excellent_good_rate", 400, 800, met=True)
     district_value(run, "class_size.over_standard_share", 1, 3, met=False)

@@ -226,3 +226,18 @@ def test_year_selector_shows_the_earlier_year(published: Published) -> None:
     assert "50.0%" in row(html, "health.fitness_excellent_good_rate")[0]
     assert 'value="2024" selected' in html
     assert "100.3%" in row(page(url=f"{URL}?year=1999"), "enrolment.preschool_gross_rate")[0]  # the latest
+
+
+def test_a_change_is_withheld_with_either_of_its_rates(published: Published) -> None:
+    html = page()
+    junior = {r.split()[0]: r for r in row(html, "health.myopia_rate_change")[1:]}
+    assert "可推算小样本，不予公示" in junior["初中"]  # 62.5% − 41.7%: with 41.7% shown, 62.5% follows
+    assert "41.7%" in row(html, "health.myopia_rate_previous")[2]
+    assert "20.8" not in html and "62.5" not in html
+
+
+def test_the_page_reads_a_fixed_handful_of_queries(
+    published: Published, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(8):
+        page()

@@ -129,7 +129,11 @@ class Cell:
 def withheld(values: Iterable[IndicatorValue], definitions: Mapping[str, Definition]) -> dict[int, str]:
     """The values of one year's district rows that the public does not see, by id, each with the text
     shown in its place: small groups under the public cut-off, the values flagged ``complementary``
-    when stored, and the values that would give a withheld one away among the values shown here."""
+    when stored, and the values that would give a withheld one away among the values shown here.
+
+    The stored flags need not be fed into this pass: they were chosen so that the values withheld
+    when stored leave none or at least two withheld parts in every sum, and this pass does the same
+    for its own, larger set of small groups; the union of two such sets keeps the property."""
     cells = {
         v.pk: Cell(
             (v.indicator, v.level, v.org_code, v.stage, v.breakdown), v.rows, v.denominator, v.complementary
