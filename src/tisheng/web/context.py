@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tisheng.census.models import Activity, Recognition
-from tisheng.core.choices import Role
+from tisheng.core.choices import DISTRICT_WIDE_ROLES, Role
 from tisheng.core.models import Department, School, SchoolGroup, Town
 from tisheng.core.permissions import VIEW, can_any
 from tisheng.indicators.models import IndicatorValue
@@ -44,9 +44,11 @@ NAVIGATION = (
     NavItem(_("Recognitions"), "census:recognition-list", Recognition),
     NavItem(_("Activity records"), "census:activity-list", Activity),
     NavItem(_("Indicators"), "indicators:list"),
+    NavItem(_("Map"), "map", School),
     NavItem(_("Student health"), "health:home", IndicatorValue),
     NavItem(_("Action plan"), "plan:list", Plan),
     NavItem(_("Supervision"), "supervision:home", Warning),
+    NavItem(_("Official documents"), "reports:index", roles=DISTRICT_WIDE_ROLES),
     NavItem(_("Data intake"), "intake:home", Submission),
     NavItem(_("Change log"), "audit-log", roles=(Role.ADMIN,)),
 )
