@@ -832,7 +832,10 @@ class BarChart(Chart):
                     axis: self.threshold[0],
                     "name": self.threshold[1],
                     "lineStyle": {"type": "dashed", "color": BAR_COLOURS[False]},
-                    "label": {"formatter": self.threshold[1], "position": "insideEndBottom"},
+                    "label": {
+                        "formatter": self.threshold[1],
+                        "position": "end" if self.horizontal else "insideEndBottom",
+                    },
                 }
             )
         if self.district is not None:
@@ -841,7 +844,10 @@ class BarChart(Chart):
                     axis: self.district[0],
                     "name": self.district[1],
                     "lineStyle": {"type": "solid", "color": DISTRICT_LINE_COLOUR},
-                    "label": {"formatter": self.district[1], "position": "insideEndTop"},
+                    "label": {
+                        "formatter": self.district[1],
+                        "position": "start" if self.horizontal else "insideEndTop",
+                    },
                 }
             )
         if lines:
@@ -854,8 +860,8 @@ class BarChart(Chart):
         if values and bounds and max(bounds) > max(values):
             options[axis]["max"] = nice_ceiling(max(bounds) * 1.05)
         if self.horizontal:
-            options["grid"]["right"] = 60
-            options[axis]["position"] = "top"
+            # the lines' labels above (threshold) and below (district) the plot, level with the text
+            options["grid"].update(right=90, top=80, bottom=60)
         return options
 
 
@@ -868,23 +874,34 @@ def bar_chart(
     overrides: Mapping[str, Any],
     district: ValueRow | None,
     horizontal: bool,
+    district_bar: bool = False,
 ) -> BarChart | None:
     """The rows' shown values as sorted bars (the best at the top of a horizontal chart, first in a
-    vertical one); a value withheld from the viewer is left out (the page says how many)."""
+    vertical one); a value withheld from the viewer is left out (the page says how many). The district's
+    value is a line across, or with ``district_bar`` a bar of its own (a school's users: their school
+    beside the district)."""
+    labelled = [(label_of(row), row) for row in rows]
+    if district_bar and district is not None:
+        labelled.append((_("Whole district"), district))
     bars = []
-    for row in rows:
+    for label, row in labelled:
         if row.suppressed or row.value.value is None:
             continue
         value = to_float(present.rounded(definition, row.value.value))
         assert value is not None
-        bars.append(Bar(label_of(row), value, row.met_shown, row.shown))
+        bars.append(Bar(label, value, row.met_shown, row.shown))
     if not bars:
         return None
     bars.sort(key=lambda b: b.value, reverse=not horizontal)
     if not definition.higher_is_better:
         bars.reverse()
     district_line = None
-    if district is not None and not district.suppressed and district.value.value is not None:
+    if (
+        district is not None
+        and not district_bar
+        and not district.suppressed
+        and district.value.value is not None
+    ):
         shown = present.display(definition, district.value.value)
         district_line = (
             float(present.rounded(definition, district.value.value)),  # type: ignore[arg-type]
@@ -1066,6 +1083,7 @@ class IndicatorDetailView(IndicatorPageMixin, View):
             overrides,
             district_row,
             horizontal=True,
+            district_bar=is_school_user(user),
         )
         town_chart = (
             bar_chart(

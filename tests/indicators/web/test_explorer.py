@@ -91,13 +91,14 @@ def test_town_bars_are_the_stored_town_values(
     assert list(bars(options)) == [world.rural.name, world.urban.name]
 
 
-def test_a_school_user_sees_only_the_own_school_bar_and_no_towns(
+def test_a_school_user_sees_the_own_school_beside_the_district_and_no_towns(
     client_for: Callable[[str], Client], world: World, computed: Computed
 ) -> None:
     response = get(client_for("principal_a"), reverse("indicators:detail", args=[VERIFIED]))
     assert response.context["town_chart"] is None
     assert bars(response.context["school_chart"].options()) == {
-        world.school_a.name: (50.0, BAR_COLOURS[False])
+        world.school_a.name: (50.0, BAR_COLOURS[False]),
+        "全区": (33.3, BAR_COLOURS[False]),  # the district beside the own school
     }
     html = response.content.decode()
     assert world.school_b.name not in html
