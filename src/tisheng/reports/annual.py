@@ -86,6 +86,8 @@ HEALTH_NARRATIVE = (
 )
 HEALTH_STAGES = ("primary", "junior", "senior", "")
 UNVERIFIED_MARK = "※"
+#: the least number of students a shown value may rest on (the catalogue's min_group)
+SMALL_GROUP = max((x.min_group for x in catalogue().values()), default=0)
 Values = Mapping[tuple[str, str, int, str], IndicatorValue]
 
 
@@ -280,7 +282,16 @@ def _build(start_year: int, today: dt.date) -> bytes:
     year, run = report_year(start_year)
     district = the_district()
     years = [y.start_year for y in computed_years() if y.start_year <= start_year]
-    context = Context(year, run, district, district_values(district, start_year), years, run.overrides, today)
+    plans = list(
+        Plan.objects.filter(district=district, start_year__lte=start_year, end_year__gte=start_year).order_by(
+            "code"
+        )
+    )
+    breakdowns = Commitment.objects.filter(plan__in=plans, goal__isnull=False).values_list(
+        "breakdown", flat=True
+    )
+    values = district_values(district, start_year, set(breakdowns))
+    context = Context(year, run, district, values, years, run.overrides, today)
     title = annual_title(district, start_year)
     doc = d.new_document(title)
     d.paragraph(doc, title, font=d.TITLE_FONT, size=22, bold=True, centre=True)
@@ -295,12 +306,7 @@ def _build(start_year: int, today: dt.date) -> bytes:
         f"本报告依据{start_year}学年统计时点冻结的数据快照计算的指标结果自动生成"
         + (f"（指标计算完成于{finished:%Y年%m月%d日 %H:%M}，" if finished else "（")
         + f"计算编号{run.pk}，共{run.value_count:,}个指标值），报告生成日期为{today.year}年{today.month}月{today.day}日。"
-        "少于规定人数的小样本数值按规定不予显示。",
-    )
-    plans = list(
-        Plan.objects.filter(district=district, start_year__lte=start_year, end_year__gte=start_year).order_by(
-            "code"
-        )
+        f"按小样本保护规则，学生人数少于{SMALL_GROUP}人的数值不予显示。",
     )
     _basics(doc, context)
     goals = _goals(doc, context, plans)

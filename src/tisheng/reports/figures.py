@@ -11,7 +11,7 @@ suppression text, never its number. The only figures not from the indicators are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -108,11 +108,20 @@ def shown(definition: Definition, stored: IndicatorValue | None) -> Shown:
     return Shown(number(definition, stored.value), present.rounded(definition, stored.value), stored.met)
 
 
-def district_values(district: District, up_to: int) -> dict[tuple[str, str, int, str], IndicatorValue]:
-    """(indicator, stage, 学年, breakdown) → the district's current value, for every year up to ``up_to``."""
+def district_values(
+    district: District, up_to: int, breakdowns: Iterable[str] = ("",)
+) -> dict[tuple[str, str, int, str], IndicatorValue]:
+    """(indicator, stage, 学年, breakdown) → the district's current value, for every year up to ``up_to``:
+    the all-breakdowns rows and ``breakdowns`` (the grade × sex cells of the health indicators, tens of
+    thousands of rows, are not read)."""
     rows = (
         IndicatorValue.objects.current()
-        .filter(level=Level.DISTRICT, org_code=district.code, academic_year__start_year__lte=up_to)
+        .filter(
+            level=Level.DISTRICT,
+            org_code=district.code,
+            academic_year__start_year__lte=up_to,
+            breakdown__in={"", *breakdowns},
+        )
         .select_related("academic_year")
     )
     return {(v.indicator, v.stage, v.academic_year.start_year, v.breakdown): v for v in rows}
