@@ -154,6 +154,10 @@ def test_a_department_sees_only_its_own_tasks_whatever_it_asks(
     )
     assert response.context["departments"] is None  # no filter to choose another
     assert all(t.own_roles for t in board.tasks)
+    assert board.led_count == 0 and board.owed == []  # 财政局 leads none: nothing chased, and it says so
+    assert (
+        "no quarterly report is chased" in response.content.decode() or "不催报" in response.content.decode()
+    )
     # its home is its own board too
     home = client.get("/home/")
     assert [t.task.pk for t in home.context["board"].tasks] == [t.task.pk for t in board.tasks]
@@ -179,7 +183,9 @@ def test_a_lead_department_sees_the_reports_it_owes_and_where_to_submit(
     on(monkeypatch, dt.date(2025, 5, 1))  # 2025 Q1 is overdue (due 15 April); Q2 falls due 15 July
     client = Client()
     client.force_login(user)
-    owed = client.get("/home/").context["board"].owed
+    board = client.get("/home/").context["board"]
+    assert board.led_count == len(led)
+    owed = board.owed
     overdue = [o for o in owed if o.overdue]
     assert {o.task for o in overdue} == set(led[1:]) and {o.period for o in overdue} == {Period(2025, 1)}
     coming = [o for o in owed if not o.overdue]

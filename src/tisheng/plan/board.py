@@ -169,6 +169,14 @@ class Board:
         return sum(1 for t in self.tasks if t.is_overdue)
 
     @property
+    def led_count(self) -> int:
+        """How many of the board's tasks the board's department leads (牵头)."""
+        if self.department is None:
+            return 0
+        pk = self.department.pk
+        return sum(1 for t in self.tasks if any(link.department_id == pk for link in t.leads))
+
+    @property
     def red_count(self) -> int:
         return sum(1 for t in self.tasks if t.status == Status.RED)
 
