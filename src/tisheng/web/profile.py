@@ -31,6 +31,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -154,29 +155,60 @@ class RadarChart(Chart):
 
 @dataclass
 class HistogramChart(Chart):
-    """Stacked bars over bins, with vertical lines at bin edges: ``edges`` are (position, label), the
-    position counted in categories (2.5 = between the third and fourth bin)."""
+    """Bars of class counts per stage over bins of :data:`BIN` sizes, on a value axis of class sizes,
+    with dashed lines at limits (``edges``: the last size within the limit, its label and colour; the
+    line is drawn on the bin edge just above it, e.g. 45.5 for “≤ 45” and 55.5 for “≥ 56”). A value
+    axis, not a category one: ECharts puts a mark line on a category's middle, never between two; the
+    stages' bars stand side by side, as ECharts does not stack bars on a value axis."""
 
-    edges: Sequence[tuple[float, str, str]] = ()
+    bins: Sequence[int] = ()
+    edges: Sequence[tuple[int, str, str]] = ()
+    x_name: str | Promise = ""
 
     def options(self) -> dict[str, Any]:
-        options = super().options()
-        if options["series"] and self.edges:
-            options["series"][0]["markLine"] = {
+        low, high = self.bins[0] * BIN, (self.bins[-1] + 1) * BIN
+        series = []
+        for s in self.series:
+            series.append(
+                {
+                    "name": str(s.name),
+                    "type": "bar",
+                    "barGap": "0%",
+                    "barCategoryGap": "8%",
+                    "data": [
+                        [i * BIN + (BIN + 1) / 2, n, bin_label(i)]
+                        for i, n in zip(self.bins, s.values, strict=True)
+                    ],
+                    "encode": {"x": 0, "y": 1, "itemName": 2, "tooltip": [1]},
+                }
+            )
+        names = [entry["name"] for entry in series]
+        if series and self.edges:
+            # on a series of its own: a bar series shifts its mark lines by its bars' offset
+            series.append({"type": "line", "name": "", "data": [], "silent": True})
+            series[-1]["markLine"] = {
                 "silent": True,
                 "symbol": "none",
                 "data": [
                     {
-                        "xAxis": position,
+                        "xAxis": edge + 0.5,
                         "label": {"formatter": text, "position": "end", "color": colour},
                         "lineStyle": {"type": "dashed", "color": colour},
                     }
-                    for position, text, colour in self.edges
+                    for edge, text, colour in self.edges
                 ],
             }
-        options["yAxis"]["minInterval"] = 1
-        options["grid"]["top"] = 70
-        return options
+        return {
+            "color": PALETTE,
+            "title": {"text": str(self.title), "left": "center", "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "item"},
+            "toolbox": {"feature": {"saveAsImage": {"title": "保存图片"}}},
+            "legend": {"bottom": 0, "type": "scroll", "data": names},
+            "grid": {"left": 60, "right": 40, "bottom": 50, "top": 70, "containLabel": True},
+            "xAxis": {"type": "value", "min": low, "max": high, "interval": BIN, "name": str(self.x_name)},
+            "yAxis": {"type": "value", "name": str(self.unit), "minInterval": 1},
+            "series": series,
+        } | self.extra
 
 
 # --- the parts of the page --------------------------------------------------------------------------
@@ -428,7 +460,7 @@ class ClassSizes:
 
 
 def class_sizes(classes: Sequence[tuple[str, int, int]]) -> ClassSizes:
-    """The histogram (bins of 5, stacked by stage) and the table of ``classes`` (stage, grade, size), with
+    """The histogram (bins of 5, a bar per stage) and the table of ``classes`` (stage, grade, size), with
     the standard class sizes of the stages present and the 56/66 大班额 limits as lines."""
     by_stage: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for stage, grade, size in classes:
@@ -479,15 +511,14 @@ def class_sizes(classes: Sequence[tuple[str, int, int]]) -> ClassSizes:
     low = min([bin_of(min(sizes)), *(bin_of(e) for e in edges)])
     high = max([bin_of(max(sizes)), *(bin_of(e) + 1 for e in edges)])
     counts = {stage: Counter(bin_of(size) for _g, size in by_stage[stage]) for stage in stages}
+    bins = list(range(low, high + 1))
     chart = HistogramChart(
         pgettext("school profile", "Class sizes"),
-        categories=[bin_label(i) for i in range(low, high + 1)],
-        series=[
-            Series(Stage(s).label, [counts[s].get(i, 0) for i in range(low, high + 1)], stack="classes")
-            for s in stages
-        ],
+        series=[Series(Stage(s).label, [counts[s].get(i, 0) for i in bins]) for s in stages],
         unit=_("classes"),
-        edges=[(bin_of(edge) - low + 0.5, text, colour) for edge, (text, colour) in sorted(edges.items())],
+        bins=bins,
+        edges=[(edge, text, colour) for edge, (text, colour) in sorted(edges.items())],
+        x_name=_("students per class"),
         height=360,
     )
     return ClassSizes(chart, rows, len(classes), students)
