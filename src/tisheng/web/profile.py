@@ -167,7 +167,7 @@ class HistogramChart(Chart):
 
     def options(self) -> dict[str, Any]:
         low, high = self.bins[0] * BIN, (self.bins[-1] + 1) * BIN
-        series = []
+        series: list[dict[str, Any]] = []
         for s in self.series:
             series.append(
                 {
@@ -268,6 +268,13 @@ def shown_value(definition: Definition, value: IndicatorValue | None, viewer: An
     return present.display(definition, value.value)
 
 
+def shown_number(definition: Definition, value: IndicatorValue | None, viewer: Any) -> float | None:
+    """The published (rounded) value for a chart, or None: missing, or withheld from ``viewer``."""
+    if value is None or present.is_suppressed(definition, value, viewer):
+        return None
+    return to_float(present.rounded(definition, value.value))
+
+
 def indicator_groups(
     own: Mapping[ValueKey, IndicatorValue],
     district: Mapping[ValueKey, IndicatorValue],
@@ -287,13 +294,11 @@ def indicator_groups(
         for stage in school_stages(definition, own, sections):
             value = own.get((definition.id, stage, start))
             row = ValueRow(value, definition, start, overrides, viewer) if value is not None else None
-            points, texts = [], []
+            points: list[tuple[int, float | None]] = []
+            texts = []
             for y in years:
                 past = own.get((definition.id, stage, y.start_year))
-                hidden = past is None or present.is_suppressed(definition, past, viewer)
-                points.append(
-                    (y.start_year, None if hidden else to_float(present.rounded(definition, past.value)))
-                )  # type: ignore[union-attr]
+                points.append((y.start_year, shown_number(definition, past, viewer)))
                 texts.append(shown_value(definition, past, viewer))
             params = {"year": start, "stage": stage or "all"}
             groups.setdefault(definition.group, IndicatorGroup(definition.group)).rows.append(
@@ -384,8 +389,7 @@ def yzjh_panels(
             definition = definitions[ident]
             comparison = definition.threshold(stage, overrides)
             bound = float(comparison.bound) if comparison is not None else None
-            hidden = value is None or present.is_suppressed(definition, value, viewer)
-            point = None if hidden else to_float(present.rounded(definition, value.value))  # type: ignore[union-attr]
+            point = shown_number(definition, value, viewer)
             top = max(2 * (bound or 0), (point or 0) * 1.1) or 1
             axes.append((wrapped(name_of(definition)), nice_ceiling(top)))
             school_points.append(point)
@@ -430,8 +434,10 @@ def yzjh_panels(
                 rows=rows,
                 verdict=verdict_row.met if verdict_row else NOTHING,
                 verdict_label=(verdict_row.met_label or NOTHING) if verdict_row else NOTHING,
-                met_count=sum(1 for v in values if v is not None and v.met),
-                known_count=sum(1 for v in values if v is not None and v.value is not None),
+                met_count=sum(
+                    1 for p, v in zip(school_points, values, strict=True) if p is not None and v and v.met
+                ),
+                known_count=sum(1 for p in school_points if p is not None),
             )
         )
     return panels
@@ -479,7 +485,7 @@ def class_sizes(classes: Sequence[tuple[str, int, int]]) -> ClassSizes:
         big = stage != Stage.PRESCHOOL
         rows.append(
             SizeRow(
-                stage=Stage(stage).label,
+                stage=str(Stage(stage).label),
                 classes=len(sizes),
                 students=sum(sizes),
                 average=f"{sum(sizes) / len(sizes):.1f}",
