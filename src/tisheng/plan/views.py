@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -272,8 +273,8 @@ class BoardView(LoginRequiredMixin, View):
 
 
 def today() -> dt.date:
-    """Today, for the board's deadlines (one place for the tests to set the day)."""
-    return dt.date.today()
+    """Today in the district's time zone, as the overview reads it (one place for the tests to set)."""
+    return timezone.localdate()
 
 
 def parse_pk(text: str | None) -> int | None:
