@@ -27,7 +27,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -75,3 +77,24 @@ def cached_body(request: HttpRequest, name: str, render: Callable[[], str]) -> S
         if CSRF_MARK not in body:
             cache.set(key, body, seconds)
     return mark_safe(body)  # rendered by our own templates
+
+
+def render_dashboard(
+    request: HttpRequest,
+    name: str,
+    template: str,
+    context: dict[str, Any],
+    body_template: str,
+    build: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The page ``template`` around a cached ``body_template``.
+
+    ``context`` is what the page shell needs (cheap: the title, the object the permission check
+    already fetched); ``build()`` computes the body's context, and runs only when the body is not
+    cached. The shell shows the body as ``{{ body }}``.
+    """
+
+    def body() -> str:
+        return render_to_string(body_template, context | build(), request=request)
+
+    return render(request, template, context | {"body": cached_body(request, name, body)})

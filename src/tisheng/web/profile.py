@@ -28,7 +28,6 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -74,6 +73,7 @@ from tisheng.intake.tables import batch_badge, dataset_title, submission_badge
 from tisheng.supervision import choices as sc
 from tisheng.supervision.models import RectificationOrder, Warning
 from tisheng.web.charts import PALETTE, Chart, Series
+from tisheng.web.pagecache import render_dashboard
 
 #: The 7 优质均衡 resource indicators (资源配置 7 项), in the order of the national standard, and the
 #: per-school verdict built on them (7 项中至少 6 项达标且余项不低于标准的 85%).
@@ -744,6 +744,18 @@ class SchoolProfileView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         user = request.user
         school = school_or_404(user, pk)
+        return render_dashboard(
+            request,
+            "school-profile",
+            self.template_name,
+            {"school": school},
+            "web/partials/profile_body.html",
+            lambda: self.build(request, school),
+        )
+
+    def build(self, request: HttpRequest, school: School) -> dict[str, Any]:
+        """The body's figures: every source read once (bounded queries, tested)."""
+        user = request.user
         years = computed_years(user)
         year = chosen_year(request, years) or AcademicYear.objects.filter(is_current=True).first()
         overrides = overrides_of(current_run(year) if years else None)
@@ -781,7 +793,7 @@ class SchoolProfileView(LoginRequiredMixin, View):
             "submissions": submissions_of(user, school),
             "batches": batches_of(user, school),
         }
-        return render(request, self.template_name, context)
+        return context
 
 
 urlpatterns: list[URLPattern] = [
