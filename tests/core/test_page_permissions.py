@@ -92,6 +92,24 @@ PAGES: list[Page] = [
         {p: FORBIDDEN for p in ("dept_user", "principal_a", "clerk_a", "principal_b")},
     ),
     ("plan tasks", lambda w: reverse("plan:task-list"), {}),
+    ("plan board", lambda w: small_plan() and reverse("plan:board"), {}),
+    ("plan board of a plan", lambda w: reverse("plan:plan-board", args=[small_plan().pk]), {}),
+    (
+        "school A profile",
+        lambda w: reverse("school-profile", args=[w.school_a.pk]),
+        {"principal_b": NOT_FOUND},
+    ),
+    (
+        "school B profile",
+        lambda w: reverse("school-profile", args=[w.school_b.pk]),
+        {"principal_a": NOT_FOUND, "clerk_a": NOT_FOUND},
+    ),
+    ("map", lambda w: reverse("map"), {}),
+    (
+        "official documents",
+        lambda w: reverse("reports:index"),
+        {"dept_user": FORBIDDEN, "principal_a": FORBIDDEN, "clerk_a": FORBIDDEN, "principal_b": FORBIDDEN},
+    ),
     ("plan task", lambda w: reverse("plan:task", args=[small_plan().tasks.get(number=1).pk]), {}),
     # supervision: the inbox and lists for every role (scoped rows); inspections for inspectors only
     ("supervision", lambda w: reverse("supervision:home"), {}),

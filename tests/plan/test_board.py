@@ -214,3 +214,10 @@ def test_the_board_needs_a_sign_in(client_for: Callable[[str], Client], world: W
     assert client_for("anon").get("/plan/board/").status_code == 302
     assert client_for("principal_a").get(f"/plan/{plan.pk}/board/").status_code == 200  # the plan is public
     assert client_for("leader").get("/plan/999999/board/").status_code == 404
+
+
+def test_the_board_without_a_plan_says_how_to_load_one(client_for, world) -> None:
+    response = client_for("leader").get("/plan/board/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "还没有导入任何行动方案" in text and "tisheng plan load" in text

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -248,8 +248,8 @@ class BoardView(LoginRequiredMixin, View):
         user = request.user
         if pk is None:
             plan = current_plan(user, current_year())
-            if plan is None:
-                raise Http404(_("No action plan has been loaded yet."))
+            if plan is None:  # nothing loaded yet: say so and how, rather than a 404 from the menu
+                return render(request, "plan/board_empty.html", {})
         else:
             plan = get_object_or_404(Plan.objects.restrict(user, VIEW).select_related("district"), pk=pk)
         departments = board_departments(plan)

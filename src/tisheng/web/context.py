@@ -47,6 +47,7 @@ NAVIGATION = (
     NavItem(_("Map"), "map", School),
     NavItem(_("Student health"), "health:home", IndicatorValue),
     NavItem(_("Action plan"), "plan:list", Plan),
+    NavItem(_("Plan board"), "plan:board", Plan),
     NavItem(_("Supervision"), "supervision:home", Warning),
     NavItem(_("Official documents"), "reports:index", roles=DISTRICT_WIDE_ROLES),
     NavItem(_("Data intake"), "intake:home", Submission),

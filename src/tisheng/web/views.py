@@ -35,6 +35,7 @@ from tisheng.plan.board import build_board, current_plan
 from tisheng.plan.models import ProgressReport
 from tisheng.web import overview
 from tisheng.web.charts import Chart, Series
+from tisheng.web.pagecache import render_dashboard
 from tisheng.web.tables import Table
 
 
@@ -118,7 +119,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ["web/home_district.html"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
+        if self.get_template_names() == ["web/home_district.html"]:
+            # the district overview: a cached body per scope and data version (tisheng.web.pagecache)
+            year = AcademicYear.objects.filter(is_current=True).first()
+            response = render_dashboard(
+                request,
+                "overview",
+                "web/home_district.html",
+                {"year": year},
+                "web/partials/overview_body.html",
+                lambda: self.get_context_data(**kwargs),
+            )
+        else:
+            response = super().get(request, *args, **kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response
 
