@@ -50,6 +50,7 @@ from tisheng.intake.tables import table_workbook, xlsx_response
 from tisheng.standards import StandardEntry
 from tisheng.web.charts import Chart, Series
 from tisheng.web.mapdata import map_data
+from tisheng.web.pagecache import render_dashboard
 
 from . import present, services
 from .catalogue import KIND_LABELS, Definition, catalogue
@@ -1001,6 +1002,25 @@ class IndicatorDetailView(IndicatorPageMixin, View):
         jump = jump_target(request, indicator)
         if jump is not None:
             return redirect(jump)
+        definition = definition_or_404(indicator)
+        if request.GET.get("format") == "xlsx":
+            built = self.build(request, indicator)
+            if isinstance(built, HttpResponse):
+                return built
+
+        def body() -> dict[str, Any]:
+            built = self.build(request, indicator)
+            assert not isinstance(built, HttpResponse)  # only an export answers with a file
+            return built
+
+        # the body is cached per scope, page, filters and data version (tisheng.web.pagecache)
+        shell = {"name": name_of(definition)}
+        return render_dashboard(
+            request, "explorer", self.template_name, shell, "indicators/partials/explorer_body.html", body
+        )
+
+    def build(self, request: HttpRequest, indicator: str) -> dict[str, Any] | HttpResponse:
+        """The explorer's figures, or with ``?format=xlsx`` the school table as a workbook."""
         page = self.setup_indicator(indicator)
         definition: Definition = page["definition"]
         years, year, stage, overrides = page["years"], page["year"], page["stage"], page["overrides"]
@@ -1129,7 +1149,7 @@ class IndicatorDetailView(IndicatorPageMixin, View):
             if "school" in definition.levels
             else "",
         )
-        return render(request, self.template_name, page)
+        return page
 
 
 def _start(year: AcademicYear | None) -> int:

@@ -18,6 +18,8 @@ from tisheng.core.choices import SchoolType, Stage
 from tisheng.indicators import services
 
 MAX_QUERIES = 12
+#: The explorer's body is cached (tisheng.web.pagecache): on a miss it also reads the data version.
+CACHED = {"indicators:detail": 2}
 
 
 def queries_for(client: Client, url: str) -> int:
@@ -63,4 +65,6 @@ def test_query_count_does_not_grow_with_schools(
     grow(world)
     many = queries_for(client, url)
     assert many == few, f"{url_name} as {persona}: {few} queries with 3 schools, {many} with 23"
-    assert many <= MAX_QUERIES
+    assert many <= MAX_QUERIES + CACHED.get(url_name, 0)
+    if url_name in CACHED:  # the same page again, the same data: served from the cache
+        assert queries_for(client, url) < many
