@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tests.conftest import World
+from tests.documents import convert_to_pdf, pdf_pages
 from tests.plan.conftest import XIXIA, load
 from tests.plan.test_status import make_current, store
 from tisheng.cli import main
@@ -192,19 +190,6 @@ def test_anonymous_download_is_sent_to_sign_in(client_for, plan: Plan) -> None:
 
 
 def test_bulletin_converts_to_pdf_with_libreoffice(plan: Plan) -> None:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it"
-        if os.environ.get("TISHENG_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    ARTIFACTS.mkdir(exist_ok=True)
-    source = ARTIFACTS / "plan-bulletin.docx"
-    source.write_bytes(build_bulletin(plan, today=TODAY))
-    subprocess.run(
-        [office, "--headless", "--convert-to", "pdf", "--outdir", str(ARTIFACTS), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    assert (ARTIFACTS / "plan-bulletin.pdf").read_bytes().startswith(b"%PDF")
+    pdf = convert_to_pdf(build_bulletin(plan, today=TODAY), "plan-bulletin")
+    assert pdf.startswith(b"%PDF")
+    assert pdf_pages(pdf) >= 2

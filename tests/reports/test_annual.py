@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from tests.documents import convert_to_pdf, pdf_pages
 from tests.reports.conftest import WITHHELD, Documents
 from tisheng.indicators.catalogue import catalogue
 from tisheng.reports.annual import HEADINGS, UNVERIFIED_MARK, build_annual_report
@@ -140,19 +138,6 @@ def test_withheld_values_are_never_shown(documents: Documents) -> None:
 
 
 def test_annual_report_converts_to_pdf_with_libreoffice(documents: Documents) -> None:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        message = "LibreOffice (soffice) is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it"
-        if os.environ.get("TISHENG_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    ARTIFACTS.mkdir(exist_ok=True)
-    source = ARTIFACTS / "annual-report.docx"
-    source.write_bytes(build_annual_report(2025, today=TODAY))
-    subprocess.run(
-        [office, "--headless", "--convert-to", "pdf", "--outdir", str(ARTIFACTS), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    assert (ARTIFACTS / "annual-report.pdf").read_bytes().startswith(b"%PDF")
+    pdf = convert_to_pdf(build_annual_report(2025, today=TODAY), "annual-report")
+    assert pdf.startswith(b"%PDF")
+    assert pdf_pages(pdf) >= 5
