@@ -121,12 +121,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.get_template_names() == ["web/home_district.html"]:
             # the district overview: a cached body per scope and data version (tisheng.web.pagecache)
-            year = AcademicYear.objects.filter(is_current=True).first()
             response = render_dashboard(
                 request,
                 "overview",
                 "web/home_district.html",
-                {"year": year},
+                {},
                 "web/partials/overview_body.html",
                 lambda: self.get_context_data(**kwargs),
             )

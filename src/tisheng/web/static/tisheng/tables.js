@@ -9,6 +9,9 @@
     tables.forEach(function (table, index) {
       if (!root.contains(table) || table.dataset.exportReady || table.dataset.noExport !== undefined) { return; }
       if (!table.tBodies.length || !table.tBodies[0].rows.length) { return; }
+      var first = table.tBodies[0].rows[0];
+      // a lone row with one spanning cell is the table's "nothing here" line: nothing to export
+      if (table.tBodies[0].rows.length === 1 && first.cells.length === 1 && first.cells[0].colSpan > 1) { return; }
       table.dataset.exportReady = "1";
       var url = new URL(window.location.href);
       url.searchParams.set("export_table", table.id || "@" + (index + 1));
