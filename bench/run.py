@@ -3,6 +3,7 @@
 make bench            # all
 .venv/bin/python bench/run.py intake_students
 make bench BENCH=health   # issue 5: scoring plus every fitness indicator, 10 million students
+make bench BENCH=pages    # issue 7: overview, explorer, school profile under 20 concurrent users (wrk)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["intake_students", "indicators", "fitness", "health"]
+BENCHMARKS = ["intake_students", "indicators", "fitness", "health", "pages"]
 
 
 def main(argv: list[str]) -> int:
