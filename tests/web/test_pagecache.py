@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.test import RequestFactory
 
-from tisheng.core.models import Town
+from tests.conftest import PASSWORD
+from tisheng.core.models import ChangeRecord, Town
 from tisheng.indicators.models import IndicatorRun
 from tisheng.web import pagecache
 
@@ -108,3 +109,25 @@ def test_the_setting_turns_the_cache_off(world, settings) -> None:
     for _ in range(2):
         pagecache.cached_body(request_for(world.users["leader"]), "overview", render)
     assert render.calls == 2
+
+
+@pytest.mark.django_db
+def test_a_body_rendered_for_an_export_is_not_stored(world) -> None:
+    """Its links would carry export_table: a later visitor's sort link would download a workbook."""
+    render = Renderer()
+    user = world.users["leader"]
+    pagecache.cached_body(request_for(user, export_table="@1"), "explorer", render)
+    pagecache.cached_body(request_for(user), "explorer", render)
+    pagecache.cached_body(request_for(user), "explorer", render)
+    assert render.calls == 2
+    # an export at the same data version reads the page's stored body
+    pagecache.cached_body(request_for(user, export_table="@1"), "explorer", render)
+    assert render.calls == 2
+
+
+@pytest.mark.django_db
+def test_a_sign_in_keeps_the_data_version(world, client) -> None:
+    before = pagecache.data_version()
+    assert client.login(username="leader", password=PASSWORD)  # last_login is updated and audited
+    assert ChangeRecord.objects.filter(object_repr__contains="leader").exists()
+    assert pagecache.data_version() == before

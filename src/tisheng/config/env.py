@@ -48,7 +48,7 @@ DOCUMENTED: dict[str, str] = {
         "按趋势研判时百分比目标的容差（百分点，≥ 0）：预计值差距不超过它为黄、超过为红，缺省 2.0"
     ),
     "TISHENG_TRAJECTORY_TOLERANCE_SHARE": "按趋势研判非百分比目标（如多少所、多少人）时的容差，占目标值的比例（0–1），缺省 0.05",
-    "TISHENG_PAGE_CACHE_SECONDS": "仪表盘页面主体按用户范围和数据版本缓存的秒数（0 关闭缓存，最长 7 天）；数据一有变动即不再使用旧缓存，缺省 3600",
+    "TISHENG_PAGE_CACHE_SECONDS": "仪表盘页面主体按用户范围和数据版本缓存的秒数（0 关闭缓存，最长 7 天）；数据一有变动即不再使用旧缓存，缺省 120",
     "TISHENG_REPORT_DUE_DAYS": "各牵头单位的季度进度报告在季度结束后几天内提交（0–90），逾期即标为逾期，缺省 15",
     "TISHENG_REPORTS_FROM": "从哪一天起要求提交进度报告（YYYY-MM-DD）；缺省为行动方案第一年的 1 月 1 日",
     "TISHENG_ESCALATION_NOTICE_DAYS": "整改期限过后再宽限几天仍未提交整改材料即通报（0–365），缺省 0（期限次日）",

@@ -167,7 +167,7 @@ TRAJECTORY_TOLERANCE_SHARE = env.env_decimal(
 )
 
 # Dashboards' bodies are cached per scope and data version (tisheng.web.pagecache); 0 turns that off.
-PAGE_CACHE_SECONDS = env.env_int("TISHENG_PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=7 * 24 * 3600)
+PAGE_CACHE_SECONDS = env.env_int("TISHENG_PAGE_CACHE_SECONDS", 120, minimum=0, maximum=7 * 24 * 3600)
 
 # Plan: progress reports (tisheng.plan.reports) — each lead unit reports every quarter, due this many
 # days after the quarter ends; owed from the plan's first year, or from this date when reporting in

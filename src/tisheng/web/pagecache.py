@@ -8,14 +8,20 @@ in Django's cache under a key of:
 - the page and its query string, and the language;
 - the viewer's scope (role, school, department): two users who may see the same rows share the body;
   a school's clerk never receives a body rendered for the district;
-- the data version: the newest audit record (every change to the data writes one, tisheng.core.audit)
-  and the newest indicator computation, and today's date (statuses and deadlines move with the
-  calendar). Any approved batch, recomputation, warning or report therefore makes a new key: a cached
-  body is never stale, it is only ever unused.
+- the data version: the newest audit record of the data (every change to the data writes one,
+  tisheng.core.audit; the users' own records — a sign-in updates ``last_login`` — are left out, a
+  user's role and scope being in the key already), the newest indicator computation, today's date
+  (statuses and deadlines move with the calendar) and the code version. Any approved batch,
+  recomputation, warning or report therefore makes a new key.
 
-A body holding a CSRF token (a POST form) belongs to one session and is never stored.
-``TISHENG_PAGE_CACHE_SECONDS=0`` turns the cache off; the default cache is the process's memory
-(``make demo`` serves from one process), a deployment with several processes configures a shared one.
+Two things can still leave a body older than the data, for at most the cache's lifetime (default
+two minutes): on PostgreSQL a long transaction may commit audit records numbered below one already
+committed by a quicker one, so the newest number does not move; and a few status changes are written
+without an audit record (an import batch's progress). A body holding a CSRF token (a POST form)
+belongs to one session and is never stored, nor is one rendered for an export request (its links
+would carry the export parameter). ``TISHENG_PAGE_CACHE_SECONDS=0`` turns the cache off; the default
+cache is the process's memory (``make demo`` serves from one process), a deployment with several
+processes configures a shared one.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
@@ -35,16 +43,22 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tisheng.core.models import ChangeRecord
 from tisheng.indicators.models import IndicatorRun
+from tisheng.indicators.services import code_version
+from tisheng.web.export import PARAMETER as EXPORT_PARAMETER
 
 CSRF_MARK = "csrfmiddlewaretoken"
 
 
 def data_version() -> str:
-    """Changes whenever data the dashboards read changes (two indexed MAX queries)."""
-    audit = ChangeRecord.objects.aggregate(last=Max("pk"))["last"]
+    """Changes whenever data the dashboards read changes (two indexed queries)."""
+    users = ContentType.objects.get_for_model(get_user_model())
+    audit = (
+        ChangeRecord.objects.exclude(content_type=users).order_by("-pk").values_list("pk", flat=True).first()
+    )
     runs = IndicatorRun.objects.aggregate(last=Max("pk"), finished=Max("finished_at"))
     finished = runs["finished"].isoformat() if runs["finished"] else ""
-    return f"{audit}:{runs['last']}:{finished}:{timezone.localdate().isoformat()}"
+    today = timezone.localdate().isoformat()
+    return f"{audit}:{runs['last']}:{finished}:{today}:{code_version()}"
 
 
 def scope_key(user: Any) -> str:
@@ -53,7 +67,7 @@ def scope_key(user: Any) -> str:
 
 
 def cache_key(request: HttpRequest, name: str) -> str:
-    query = sorted((k, v) for k, v in request.GET.lists() if k != "export_table")
+    query = sorted((k, v) for k, v in request.GET.lists() if k != EXPORT_PARAMETER)
     parts = [
         name,
         request.path,
@@ -74,7 +88,7 @@ def cached_body(request: HttpRequest, name: str, render: Callable[[], str]) -> S
     body = cache.get(key)
     if body is None:
         body = render()
-        if CSRF_MARK not in body:
+        if CSRF_MARK not in body and EXPORT_PARAMETER not in request.GET:
             cache.set(key, body, seconds)
     return mark_safe(body)  # rendered by our own templates
 
