@@ -12,6 +12,11 @@
     return el;
   }
 
+  // a tooltip's content as a text node: Leaflet would insert a string as HTML (names come from imports)
+  function plain(text) {
+    return node("span", text);
+  }
+
   function link(href, text) {
     var a = node("a", text);
     a.href = href;
@@ -81,7 +86,7 @@
       } else {
         shape = group.outline.length > 2 ? L.polygon(group.outline, style) : L.polyline(group.outline, style);
       }
-      shape.bindTooltip(group.name + "（" + group.kind + "，" + group.members + "）", { sticky: true }).addTo(groups);
+      shape.bindTooltip(plain(group.name + "（" + group.kind + "，" + group.members + "）"), { sticky: true }).addTo(groups);
       if (group.lead) {
         L.circleMarker(group.lead, { radius: 11, color: colour, weight: 2, fill: false, interactive: false }).addTo(groups);
       }
@@ -100,7 +105,7 @@
           radius: 4, color: school.colour, weight: 1, fillColor: "#fff", fillOpacity: 1
         }).addTo(others);
       }
-      marker.bindTooltip(school.name + (school.shown ? "：" + school.shown : ""));
+      marker.bindTooltip(plain(school.name + (school.shown ? "：" + school.shown : "")));
       marker.bindPopup(popup(school, labels, data.threshold));
     });
     towns.addTo(map);
