@@ -29,8 +29,8 @@ The district's values are read by level, explicitly (there is no user to ``restr
 published plan's own words.
 
 The page is a plain GET that varies only by year and language and writes nothing to the session:
-``Cache-Control: public, max-age=300`` for anonymous visitors (``private`` for a signed-in user, whose
-name is in the page header).
+``Cache-Control: private, max-age=300`` — a browser may keep it five minutes, a shared proxy may not,
+since every page carries the language form's CSRF token (and its cookie), which is the visitor's own.
 """
 
 from __future__ import annotations
@@ -420,8 +420,5 @@ def disclosure_page(request: HttpRequest) -> HttpResponse:
             withheld_count=sum(1 for g in groups for row in g.rows if row.figure.withheld),
         )
     response = render(request, "reports/public.html", context)
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True)
-    else:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_cache_control(response, private=True, max_age=PUBLIC_MAX_AGE)
     return response
