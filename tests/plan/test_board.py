@@ -59,6 +59,7 @@ def test_a_tasks_deadlines_come_from_its_milestones_and_reports(world: World) ->
     task1 = next(t for t in later.tasks if t.task.number == 1)
     started = [d for d in task1.missed if d.date == dt.date(2024, 12, 31)]
     assert len(started) == 1 and "新建金凤区第三十小学" in started[0].what
+    assert "2024年第4季度进度报告" in [d.what for d in task1.deadlines]
 
     # a report that the milestone was reached makes it done
     milestone = Milestone.objects.get(commitment__task=task1.task, stage=c.MilestoneStage.STARTED)
@@ -75,6 +76,8 @@ def test_a_tasks_deadlines_come_from_its_milestones_and_reports(world: World) ->
     again = build_board(plan, world.users["leader"], dt.date(2025, 1, 2))
     task1 = next(t for t in again.tasks if t.task.number == 1)
     assert not [d for d in task1.missed if d.date == dt.date(2024, 12, 31)]
+    # and the quarter's report, now in, is no longer a deadline ahead
+    assert "2024年第4季度进度报告" not in [d.what for d in task1.deadlines]
 
 
 def test_a_commitment_deadline_is_missed_only_when_judged_red(world: World) -> None:
@@ -196,7 +199,7 @@ def test_a_lead_department_sees_the_reports_it_owes_and_where_to_submit(
 def test_the_board_costs_a_fixed_number_of_queries(
     client_for: Callable[[str], Client], world: World, plan: Plan, django_assert_max_num_queries
 ) -> None:
-    """Twenty queries, for the 29 tasks of the 西夏区 plan as for the 3 of the small plan."""
+    """Twenty-one queries, for the 29 tasks of the 西夏区 plan as for the 3 of the small plan."""
     client = client_for("leader")
     small = small_plan()
     client.get("/plan/board/")  # warm the catalogue and the session
@@ -205,8 +208,10 @@ def test_the_board_costs_a_fixed_number_of_queries(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/plan/{pk}/board/").status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1]
-    with django_assert_max_num_queries(22):
+    # the same count but for one: the small plan (2023–2027) has a quarter's report still to come, so the
+    # reports already filed for it are read; the 西夏区 plan has ended
+    assert counts[1] == counts[0] + 1
+    with django_assert_max_num_queries(23):
         assert client.get("/plan/board/", {"department": world.dept_finance.pk}).status_code == 200
 
 

@@ -273,12 +273,22 @@ def build_board(plan: Plan, user: Any, today: dt.date, department: Department | 
     for item in overdue_reports(plan, today, tasks=rows) if rows else []:
         late[item.task.pk].append(item)
     due = next_report_due(plan, today)
+    # the leads whose report for that quarter is already in: it is no longer a deadline ahead of them
+    filed = (
+        set(
+            ProgressReport.objects.filter(task__plan=plan, year=due.year, quarter=due.quarter).values_list(
+                "task_id", "department_id"
+            )
+        )
+        if due is not None
+        else set()
+    )
     by_project: dict[int, list[BoardTask]] = defaultdict(list)
     for task in rows:
         links = list(task.department_links.all())
         deadlines = [d for cm in task.commitments.all() for d in commitment_deadlines(cm, found, reached)]
         leads = [link for link in links if link.role == c.DepartmentRole.LEAD]
-        if due is not None and leads:
+        if due is not None and any((task.pk, link.department_id) not in filed for link in leads):
             deadlines.append(Deadline(due.due(), f"{due}{_('progress report')}"))
         status = found.of_task(task)
         by_project[task.project_id].append(
