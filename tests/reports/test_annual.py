@@ -141,3 +141,34 @@ def test_annual_report_converts_to_pdf_with_libreoffice(documents: Documents) ->
     pdf = convert_to_pdf(build_annual_report(2025, today=TODAY), "annual-report")
     assert pdf.startswith(b"%PDF")
     assert pdf_pages(pdf) >= 5
+
+
+def test_text_after_a_table_stands_apart_from_it(documents: Documents) -> None:
+    body = report(documents).element.body
+    after_tables = [el.getnext() for el in body.iterchildren(qn("w:tbl"))]
+    paragraphs_after = [el for el in after_tables if el is not None and el.tag == qn("w:p")]
+    assert paragraphs_after
+    for p in paragraphs_after:
+        spacing = p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert spacing is not None and int(spacing.get(qn("w:before"))) > 0
+
+
+def test_no_change_is_claimed_against_a_year_without_census_data(documents: Documents) -> None:
+    """2024 exists (its indicators were computed) but has no classes: 比上年 is “—”, not the whole count."""
+    from tisheng.census.models import SchoolClass
+    from tisheng.core.choices import Grade
+
+    section = documents.world.school_a.sections.get()
+    for number in (1, 2):
+        SchoolClass.objects.create(
+            academic_year=documents.world.year,
+            section=section,
+            grade=Grade.P1,
+            number=number,
+            student_count=40,
+        )
+    document = report(documents)
+    basics = next(t for t in document.tables if t.rows[-1].cells[0].text == "合计")
+    assert basics.rows[-1].cells[3].text == "80"
+    assert [row.cells[4].text for row in basics.rows[1:]] == ["—"] * (len(basics.rows) - 1)
+    assert "比上年" not in next(p.text for p in document.paragraphs if "在校（园）学生" in p.text)

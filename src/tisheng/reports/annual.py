@@ -323,7 +323,9 @@ def _basics(doc: object, context: Context) -> None:
     d.heading(doc, HEADINGS[0])
     counts = stage_counts(context.year)
     previous_year = AcademicYear.objects.filter(start_year=context.year.start_year - 1).first()
-    previous = {c.stage: c for c in stage_counts(previous_year)} if previous_year else {}
+    # last year's counts, where it has census data (a stage with no students was not collected)
+    previous = {c.stage: c for c in stage_counts(previous_year) if c.students} if previous_year else {}
+    comparable = bool(previous) and all(c.stage in previous for c in counts)
     total, by_type = school_count(context.year)
     students = sum(c.students for c in counts)
     teachers = sum(c.teachers for c in counts)
@@ -331,7 +333,7 @@ def _basics(doc: object, context: Context) -> None:
     sentence = f"{context.year.start_year}学年，全区有在校（园）学生的学校共{total}所"
     sentence += f"（{types}）" if types else ""
     sentence += f"，在校（园）学生{students:,}人，专任教师{teachers:,}人"
-    if previous:
+    if comparable:
         before = sum(c.students for c in previous.values())
         if before:
             diff = students - before
@@ -355,7 +357,7 @@ def _basics(doc: object, context: Context) -> None:
             str(sum(c.sections for c in counts)),
             f"{sum(c.classes for c in counts):,}",
             f"{students:,}",
-            "—" if not previous else f"{students - sum(c.students for c in previous.values()):+,}",
+            f"{students - sum(c.students for c in previous.values()):+,}" if comparable else "—",
             f"{teachers:,}",
         )
     )

@@ -71,10 +71,18 @@ def paragraph(
         found.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif indent:
         found.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
+    apart_from_table(found, size / 2)
     run = found.add_run(text)
     run.bold = bold
     set_font(run, font, size)
     return found
+
+
+def apart_from_table(found: Paragraph, points: float) -> None:
+    """A paragraph straight after a table stands ``points`` below it (else it touches the grid)."""
+    previous = found._p.getprevious()
+    if previous is not None and previous.tag == qn("w:tbl"):
+        found.paragraph_format.space_before = Pt(points)
 
 
 def heading(doc: object, text: str) -> Paragraph:
@@ -134,6 +142,7 @@ def _keep_together(row: object) -> None:
 def picture(doc: object, png: bytes, caption: str, *, width_cm: float = TEXT_WIDTH_CM) -> Paragraph:
     """A centred picture (a chart rendered to PNG) with its caption below it (图 n ……, 黑体 小四)."""
     holder: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+    apart_from_table(holder, 8)
     holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
     holder.paragraph_format.keep_with_next = True  # with its caption
     holder.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))

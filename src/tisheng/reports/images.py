@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import matplotlib
 
@@ -77,6 +78,7 @@ def trend_chart(title: str, years: Sequence[int], lines: Sequence[Line], unit: s
     figure = _figure()
     axes = figure.add_subplot()
     labels = [f"{year}" for year in years]
+    ends: list[tuple[str, float, str]] = []  # each line's last point, labelled with its value
     for index, line in enumerate(lines):
         colour = PALETTE[index % len(PALETTE)]
         points = [(x, y) for x, y in zip(labels, line.values, strict=True) if y is not None]
@@ -84,12 +86,12 @@ def trend_chart(title: str, years: Sequence[int], lines: Sequence[Line], unit: s
             axes.plot(
                 [p[0] for p in points], [p[1] for p in points], marker="o", color=colour, label=line.name
             )
-            last_x, last_y = points[-1]
-            axes.annotate(
-                f"{last_y:g}", (last_x, last_y), textcoords="offset points", xytext=(4, 4), fontsize=8
-            )
+            ends.append((*points[-1], colour))
         if line.target is not None:
             axes.axhline(line.target, color=colour, linestyle="--", linewidth=0.8)
+    if labels:  # room on the right for the last values' labels
+        axes.set_xlim(-0.3, len(labels) - 0.4)
+    label_ends(axes, ends)
     axes.set_title(title, fontsize=11)
     axes.set_xlabel("学年")
     if unit:
@@ -99,6 +101,31 @@ def trend_chart(title: str, years: Sequence[int], lines: Sequence[Line], unit: s
         axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     rows = (len(lines) + 1) // 2
     return _png(figure, bottom=0.2 + 0.045 * rows)
+
+
+def label_ends(axes: Any, ends: Sequence[tuple[str, float, str]], gap_points: float = 10) -> None:
+    """Each line's last value beside its point, in its colour; labels of lines ending close together are
+    moved apart (bottom up) so that none covers another."""
+    axes.autoscale_view()
+    to_points = 72 / axes.figure.dpi
+    placed: list[float] = []  # the labels' heights on the page, in points
+    for x, y, colour in sorted(ends, key=lambda end: end[1]):
+        at = axes.transData.transform((labels_index(axes, x), y))[1] * to_points
+        wanted = max([at + 4, *(p + gap_points for p in placed[-1:])])
+        placed.append(wanted)
+        axes.annotate(
+            f"{y:g}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(4, wanted - at),
+            fontsize=8,
+            color=colour,
+        )
+
+
+def labels_index(axes: Any, x: str) -> float:
+    """The position of the category ``x`` on the category axis (matplotlib numbers them from 0)."""
+    return float(axes.xaxis.convert_units(x))
 
 
 @dataclass(frozen=True)
