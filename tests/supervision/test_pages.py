@@ -139,3 +139,9 @@ def test_order_evidence_is_downloaded_in_scope_only(
     assert client_for("clerk_a").get(url).status_code == 200
     assert client_for("principal_b").get(url).status_code == 404
     assert client_for("dept_user").get(url).status_code == 404
+
+
+def test_the_warning_table_heads_its_subject_as_a_warnings_not_a_teachers(client_for, world) -> None:
+    """A warning's 事由 and a teacher's 任教学科 are both "subject" in English: the context keeps them apart."""
+    html = client_for("leader").get("/supervision/warnings/").content.decode()
+    assert "预警事由" in html and "任教学科" not in html

@@ -210,3 +210,11 @@ def test_colour_bins_split_at_the_threshold_and_darken_outwards() -> None:
     many = colour_bins(definition, [(Decimal(i), True) for i in range(5, 14)])
     assert [(b.low, b.high) for b in many] == [(5, 7), (8, 10), (11, 13)]
     assert mapdata.bin_label(definition, many[0]) == "5.00 – 7.00"
+
+
+def test_the_map_opens_on_over_standard_classes_and_falls_back_to_it() -> None:
+    from tisheng.web.maps import DEFAULT_INDICATOR, mapped_indicator
+
+    assert mapped_indicator("").id == DEFAULT_INDICATOR == "class_size.over_standard_share"
+    assert mapped_indicator("enrolment.preschool_gross_rate").id == DEFAULT_INDICATOR  # district only
+    assert mapped_indicator(VERIFIED).id == VERIFIED

@@ -835,7 +835,8 @@ class BarChart(Chart):
                     "lineStyle": {"type": "dashed", "color": BAR_COLOURS[False]},
                     "label": {
                         "formatter": self.threshold[1],
-                        "position": "end" if self.horizontal else "insideEndBottom",
+                        # above its line, at the right (a threshold of 0 lies on the axis: never below it)
+                        "position": "end" if self.horizontal else "insideEndTop",
                     },
                 }
             )
@@ -847,7 +848,7 @@ class BarChart(Chart):
                     "lineStyle": {"type": "solid", "color": DISTRICT_LINE_COLOUR},
                     "label": {
                         "formatter": self.district[1],
-                        "position": "start" if self.horizontal else "insideEndTop",
+                        "position": "start" if self.horizontal else "insideStartTop",  # at the left
                     },
                 }
             )

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisheng.core.choices import SCHOOL_ROLES, Role
 from tisheng.core.models import AcademicYear, AuditedModel, Department, School
@@ -109,7 +110,7 @@ class Warning(AuditedModel):
         related_name="warnings",
         verbose_name=_("academic year"),
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("warning", "subject"), max_length=200)  # not a teacher's 学科
     detail = models.TextField(_("reason"))
     source_key = models.CharField(_("source key"), max_length=200, unique=True)
     indicator_id = models.CharField(_("indicator"), max_length=80, blank=True)

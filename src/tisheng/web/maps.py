@@ -31,14 +31,19 @@ from tisheng.indicators.views import (
 )
 from tisheng.web.mapdata import map_data
 
+#: The map's first view: over-standard classes, a value every school with classes has (the catalogue's
+#: first school indicator, 初中三年巩固率, leaves all but the junior schools blank).
+DEFAULT_INDICATOR = "class_size.over_standard_share"
+
 
 def mapped_indicator(wanted: str) -> Definition:
-    """``?indicator=`` when it names an indicator computed for single schools, else the catalogue's first
-    such indicator (the map colours schools, so a district-only indicator has nothing to show)."""
+    """``?indicator=`` when it names an indicator computed for single schools, else the default (the map
+    colours schools, so a district-only indicator has nothing to show)."""
     definitions = catalogue()
-    found = definitions.get(wanted)
-    if found is not None and "school" in found.levels:
-        return found
+    for ident in (wanted, DEFAULT_INDICATOR):
+        found = definitions.get(ident)
+        if found is not None and "school" in found.levels:
+            return found
     return next(d for d in definitions.values() if "school" in d.levels)
 
 
