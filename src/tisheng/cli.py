@@ -676,22 +676,26 @@ def cmd_supervision_warnings(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_supervision_escalate(args: argparse.Namespace) -> int:
+def _today(text: str | None) -> Any:
+    """``--today`` as a date (YYYY-MM-DD), or today in the district's time zone."""
     import datetime as dt
 
     from django.utils import timezone
 
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"日期“{text}”格式不对，请写成 YYYY-MM-DD，例如 2025-11-01") from None
+
+
+def cmd_supervision_escalate(args: argparse.Namespace) -> int:
     from tisheng.core.audit import acting_as
     from tisheng.core.choices import ChangeSource
     from tisheng.supervision.services import escalate
 
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise CliError(f"日期“{args.today}”格式不对，请写成 YYYY-MM-DD，例如 2025-11-01") from None
-    else:
-        today = timezone.localdate()
+    today = _today(args.today)
     with acting_as(None, ChangeSource.CLI):
         result = escalate(today)
     print(f"{today:%Y-%m-%d} 逐级问责：执行 {len(result.steps)} 项。")
@@ -727,21 +731,10 @@ def cmd_supervision_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_report_bulletin(args: argparse.Namespace) -> int:
-    import datetime as dt
-    from pathlib import Path
-
-    from django.utils import timezone
-
     from tisheng.plan.models import Plan
     from tisheng.reports.bulletin import build_bulletin, bulletin_period, bulletin_title
 
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise CliError(f"日期“{args.today}”格式不对，请写成 YYYY-MM-DD，例如 2025-11-01") from None
-    else:
-        today = timezone.localdate()
+    today = _today(args.today)
     plan = Plan.objects.filter(code=args.plan).first()
     if plan is None:
         codes = (
@@ -749,11 +742,7 @@ def cmd_report_bulletin(args: argparse.Namespace) -> int:
             or "（还没有导入任何方案）"
         )
         raise CliError(f"找不到代码为“{args.plan}”的行动方案。已有的方案：{codes}")
-    out = Path(args.out)
-    if out.suffix.lower() != ".docx":
-        raise CliError(f"输出文件“{out}”应以 .docx 结尾")
-    if not out.parent.is_dir():
-        raise CliError(f"输出目录“{out.parent}”不存在")
+    out = _document_out(args.out, ".docx")
     out.write_bytes(build_bulletin(plan, today=today))
     print(f"已生成：{out}（{bulletin_title(plan, bulletin_period(plan, today))}，截至{today:%Y-%m-%d}）")
     return 0
