@@ -112,11 +112,9 @@ class BoardTask:
         return bool(self.missed)
 
 
-@dataclass
-class BoardProject:
-    """A 工程 and its tasks on the board, with the count of its tasks by status."""
+class TaskTotals:
+    """Counts over ``tasks`` (a 工程's, or the whole board's): by status, and those with something overdue."""
 
-    project: Project
     tasks: list[BoardTask]
 
     @property
@@ -126,6 +124,14 @@ class BoardProject:
     @property
     def overdue_count(self) -> int:
         return sum(1 for t in self.tasks if t.is_overdue)
+
+
+@dataclass
+class BoardProject(TaskTotals):
+    """A 工程 and its tasks on the board, with the count of its tasks by status."""
+
+    project: Project
+    tasks: list[BoardTask]
 
 
 @dataclass
@@ -147,7 +153,7 @@ class OwedReport:
 
 
 @dataclass
-class Board:
+class Board(TaskTotals):
     plan: Plan
     today: dt.date
     status: PlanStatus
@@ -155,18 +161,10 @@ class Board:
     projects: list[BoardProject]
     department: Department | None = None
     owed: list[OwedReport] = field(default_factory=list)
+    tasks: list[BoardTask] = field(init=False)  # every 工程's, in order: what the totals count
 
-    @property
-    def tasks(self) -> list[BoardTask]:
-        return [t for p in self.projects for t in p.tasks]
-
-    @property
-    def counts(self) -> list[tuple[Status, Any, int]]:
-        return status_counts(self.tasks)
-
-    @property
-    def overdue_count(self) -> int:
-        return sum(1 for t in self.tasks if t.is_overdue)
+    def __post_init__(self) -> None:
+        self.tasks = [t for p in self.projects for t in p.tasks]
 
     @property
     def led_count(self) -> int:
@@ -318,15 +316,19 @@ def build_board(plan: Plan, user: Any, today: dt.date, department: Department | 
     ]
     board = Board(plan, today, found, goals, projects, department)
     if department is not None:
-        board.owed = owed_reports(board, department, late, due)
+        board.owed = owed_reports(board, department, late, due, filed)
     return board
 
 
 def owed_reports(
-    board: Board, department: Department, late: dict[int, list[Overdue]], due: Period | None
+    board: Board,
+    department: Department,
+    late: dict[int, list[Overdue]],
+    due: Period | None,
+    filed: set[tuple[int, int]],
 ) -> list[OwedReport]:
     """What ``department`` owes on the tasks it leads: every overdue quarter, then the quarter falling
-    due next where it has not reported yet (one query for its reports of that quarter)."""
+    due next where it has not reported yet (``filed``: the (task, department) reports of that quarter)."""
     led = [t.task for t in board.tasks if any(link.department_id == department.pk for link in t.leads)]
     owed = [
         OwedReport(o.task, department, o.period, overdue=True)
@@ -334,13 +336,12 @@ def owed_reports(
         for o in late[task.pk]
         if o.department.pk == department.pk
     ]
-    if due is not None and led:
-        done = set(
-            ProgressReport.objects.filter(
-                department=department, task__in=led, year=due.year, quarter=due.quarter
-            ).values_list("task_id", flat=True)
-        )
-        owed += [OwedReport(task, department, due, overdue=False) for task in led if task.pk not in done]
+    if due is not None:
+        owed += [
+            OwedReport(task, department, due, overdue=False)
+            for task in led
+            if (task.pk, department.pk) not in filed
+        ]
     return sorted(owed, key=lambda o: (not o.overdue, o.period, o.task.number))
 
 
