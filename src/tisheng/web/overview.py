@@ -29,7 +29,7 @@ from tisheng.indicators import present
 from tisheng.indicators.catalogue import Definition, catalogue
 from tisheng.indicators.views import ThresholdChart, sparkline
 from tisheng.plan import choices as pc
-from tisheng.plan.board import STATUS_COLOURS, Board, build_board, current_plan, status_counts
+from tisheng.plan.board import STATUS_COLOURS, Board, build_board, current_plan
 from tisheng.plan.models import Commitment, Goal, Plan
 from tisheng.plan.status import CommitmentStatus, PlanStatus, plan_status, status_badge
 from tisheng.plan.trajectory import Status
@@ -224,7 +224,7 @@ def trend_context(tiles: list[GoalTile], plan: Plan, as_of: int | None, wanted: 
 
 def tasks_chart(board: Board) -> Chart:
     """The plan's tasks by status (a pie in the status colours)."""
-    counts = [(status, label, n) for status, label, n in status_counts(board.tasks) if n]
+    counts = [(status, label, n) for status, label, n in board.counts if n]
     return Chart(
         _("Tasks by status"),
         kind="pie",
